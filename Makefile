@@ -1,0 +1,53 @@
+# Chaat: `make run` serves the site, `make test` runs every test. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test install install-dev migrate messages lint check clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Serves http://127.0.0.1:8000 with websockets. With REDIS_URL set, several workers share Redis.
+run: install messages
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
+	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
+	    --workers $(WORKERS) --ws-max-size 65536 --no-access-log; \
+	else \
+	  echo "Serving http://$(HOST):$(PORT) (one process: set REDIS_URL for several)"; \
+	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
+	    --ws-max-size 65536 --no-access-log; \
+	fi
+
+test: install-dev messages
+	$(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+check: install-dev
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-the-check ALLOWED_HOSTS=chaat.example.com \
+	  DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

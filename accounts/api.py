@@ -1,0 +1,124 @@
+"""Accounts API: thin views that parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.serializers import (
+    AvatarIn,
+    DeleteMeIn,
+    LoginIn,
+    MeIn,
+    MeOut,
+    PasswordIn,
+    RegisterIn,
+    TokenOut,
+    UserListOut,
+    UserOut,
+    UserSearchIn,
+)
+from chaat.ratelimit import client_ip
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class RegisterView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []  # the `register` limit counts instead
+
+    @extend_schema(request=RegisterIn, responses={201: TokenOut}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = _valid(RegisterIn, request.data)
+        user = services.register(**data, client_ip=client_ip(request))
+        token = services.issue_token(user=user)
+        return Response(TokenOut({"token": token, "user": user}).data, status=201)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []  # the `login` limit counts failures instead
+
+    @extend_schema(request=LoginIn, responses={200: TokenOut}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = _valid(LoginIn, request.data)
+        user, token = services.login_with_token(**data, client_ip=client_ip(request))
+        return Response(TokenOut({"token": token, "user": user}).data)
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, str):
+            services.revoke_token(key=request.auth)
+        else:  # signed in through the site's session
+            from django.contrib.auth import logout
+
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeOut})
+    def get(self, request: Request) -> Response:
+        return Response(MeOut(request.user).data)
+
+    @extend_schema(request=MeIn, responses={200: MeOut})
+    def patch(self, request: Request) -> Response:
+        data = _valid(MeIn, request.data)
+        user = services.update_profile(user=request.user, **data)
+        return Response(MeOut(user).data)
+
+    @extend_schema(request=DeleteMeIn, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        data = _valid(DeleteMeIn, request.data)
+        services.delete_account(user=request.user, password=data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeAvatarView(APIView):
+    @extend_schema(request={"multipart/form-data": AvatarIn}, responses={200: MeOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(AvatarIn, request.data)
+        user = services.set_avatar(user=request.user, upload=data["avatar"])
+        return Response(MeOut(user).data)
+
+
+class MePasswordView(APIView):
+    @extend_schema(request=PasswordIn, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = _valid(PasswordIn, request.data)
+        services.change_password(
+            user=request.user,
+            keep_token=request.auth if isinstance(request.auth, str) else None,
+            **data,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class UserListView(APIView):
+    @extend_schema(operation_id="users_search", parameters=[OpenApiParameter("search", str)],
+                   responses={200: UserListOut})
+    def get(self, request: Request) -> Response:
+        data = _valid(UserSearchIn, request.query_params)
+        users = selectors.search_users(viewer=request.user, text=data["search"])
+        return Response({"results": UserOut(users, many=True).data, "next": None})
+
+
+class UserDetailView(APIView):
+    @extend_schema(responses={200: UserOut})
+    def get(self, request: Request, user_id: UUID) -> Response:
+        return Response(UserOut(selectors.access_user(viewer=request.user, user_id=user_id)).data)

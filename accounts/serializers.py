@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import User
+
+
+def avatar_url(user: User) -> str | None:
+    if not user.avatar:
+        return None
+    return reverse("avatar", kwargs={"name": user.avatar.name.rsplit("/", 1)[-1]})
+
+
+class UserOut(serializers.Serializer):
+    """A user as others see it."""
+
+    id = serializers.UUIDField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    avatar_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_avatar_url(self, user: User) -> str | None:
+        return avatar_url(user)
+
+
+class MeOut(UserOut):
+    language = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField()
+    user = MeOut()
+
+
+class RegisterIn(serializers.Serializer):
+    username = serializers.CharField(max_length=64)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+    display_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES], required=False,
+                                       default="en")
+
+
+class LoginIn(serializers.Serializer):
+    username = serializers.CharField(max_length=64)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class MeIn(serializers.Serializer):
+    display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    language = serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES], required=False)
+
+
+class AvatarIn(serializers.Serializer):
+    avatar = serializers.FileField()
+
+
+class PasswordIn(serializers.Serializer):
+    old_password = serializers.CharField(max_length=256, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class DeleteMeIn(serializers.Serializer):
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class UserSearchIn(serializers.Serializer):
+    search = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+
+class UserListOut(serializers.Serializer):
+    results = UserOut(many=True)
+    next = serializers.CharField(allow_null=True)

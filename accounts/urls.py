@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts import views
+
+urlpatterns = [
+    path("signup", views.signup, name="signup"),
+    path("login", views.login_view, name="login"),
+    path("logout", views.logout_view, name="logout"),
+    path("profile", views.profile, name="profile"),
+    path("language", views.set_language, name="set-language"),
+    path("media/avatars/<str:name>", views.avatar, name="avatar"),
+]

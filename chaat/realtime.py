@@ -1,0 +1,43 @@
+"""Live events: addressed to users, sent to one channel-layer group per user after commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+from uuid import UUID
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# The consumer handles channel messages of this type by forwarding `event` to the client.
+EVENT_MESSAGE_TYPE = "event.forward"
+
+
+def user_group(user_id: UUID | str) -> str:
+    """The group every socket of one user joins: `user.<uuid hex>`."""
+    return f"user.{UUID(str(user_id)).hex}"
+
+
+def send_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+    """Send a channel-layer message to each user's group now. Delivery is best effort: a missed
+    event is recovered by the client's `?after=<seq>` catch-up, so a broken layer is logged only."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        for user_id in dict.fromkeys(str(u) for u in user_ids):
+            async_to_sync(layer.group_send)(user_group(user_id), message)
+    except Exception:  # the change is committed; the event is not worth failing the request
+        logger.warning("could not publish %s", message.get("event", {}).get("type"), exc_info=True)
+
+
+def publish_on_commit(*, user_ids: Iterable[UUID | str], event: dict[str, Any]) -> None:
+    """Send `event` to every connection of each user once the current transaction commits."""
+    recipients = list(user_ids)
+    transaction.on_commit(
+        lambda: send_to_users(recipients, {"type": EVENT_MESSAGE_TYPE, "event": event})
+    )

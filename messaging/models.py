@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TEXT_MAX_LENGTH = 4000
+
+
+class Sticker(models.Model):
+    """A sticker of a built-in pack; its PNG ships in messaging/stickers/<id>.png."""
+
+    id = models.CharField(max_length=64, primary_key=True)
+    pack = models.CharField(max_length=64)
+    name = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pack", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.pack}/{self.name}"
+
+
+class Chat(models.Model):
+    class Kind(models.TextChoices):
+        DIRECT = "direct", _("direct")
+        GROUP = "group", _("group")
+        MATCH = "match", _("match")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # "<low uuid hex>:<high uuid hex>" for direct chats: the database allows one per pair.
+    direct_key = models.CharField(max_length=65, null=True, blank=True, unique=True)
+    last_seq = models.BigIntegerField(default=0)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="direct", direct_key__isnull=False)
+                | (~Q(kind="direct") & Q(direct_key__isnull=True)),
+                name="chat_direct_key_iff_direct",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.kind} {self.id}"
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        ADMIN = "admin", _("admin")
+        MEMBER = "member", _("member")
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="chat_participations")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_read_seq = models.BigIntegerField(default=0)
+    # The first seq this participant may see: a direct chat deleted by one side comes back with
+    # only the messages sent after it returned.
+    visible_from_seq = models.BigIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chat", "user"], name="participant_once_per_chat"),
+        ]
+        indexes = [models.Index(fields=["user", "chat"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.chat_id} ({self.role})"
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", _("text")
+        STICKER = "sticker", _("sticker")
+        IMAGE = "image", _("image")
+        SYSTEM = "system", _("system")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
+    seq = models.BigIntegerField()
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    sticker = models.ForeignKey(Sticker, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    image = models.ImageField(upload_to="chat-images/", blank=True)
+    thumbnail = models.ImageField(upload_to="chat-images/", blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    client_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["chat", "seq"], name="message_seq_unique_per_chat"),
+            models.UniqueConstraint(
+                fields=["sender", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="message_client_id_unique_per_sender",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chat_id}#{self.seq}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class MessageEdit(models.Model):
+    """An earlier version of an edited message's text, kept so members can see the history."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="edits")
+    text = models.TextField()
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["message", "edited_at"])]
+
+    def __str__(self) -> str:
+        return f"edit of {self.message_id}"

@@ -1,0 +1,19 @@
+"""factory_boy factories. Users get the password `PASSWORD` (hashed with test Argon2id costs)."""
+
+from __future__ import annotations
+
+import factory
+
+from accounts.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.LazyAttribute(lambda u: u.username.title())
+    password = factory.django.Password(PASSWORD)
