@@ -1,0 +1,45 @@
+"""Listen on the real channel layer the way a user's sockets do, to test published events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from chaat.realtime import EVENT_MESSAGE_TYPE, user_group
+
+
+class EventListener:
+    """Joins each user's group on the configured layer (in-memory or Redis) and collects the
+    events that arrive, round-tripped through JSON as a socket would send them."""
+
+    def __init__(self, *users: Any) -> None:
+        self.layer = get_channel_layer()
+        self.channels: dict[str, str] = {}
+        for user in users:
+            self.channels[str(user.id)] = async_to_sync(self._join)(user.id)
+
+    async def _join(self, user_id: Any) -> str:
+        channel = await self.layer.new_channel()
+        await self.layer.group_add(user_group(user_id), channel)
+        return channel
+
+    async def _drain(self, channel: str, timeout: float) -> list[dict[str, Any]]:
+        events = []
+        while True:
+            try:
+                message = await asyncio.wait_for(self.layer.receive(channel), timeout)
+            except TimeoutError:
+                return events
+            if message.get("type") == EVENT_MESSAGE_TYPE:
+                events.append(json.loads(json.dumps(message["event"])))
+
+    def events(self, user: Any, timeout: float = 0.3) -> list[dict[str, Any]]:
+        """Everything `user`'s group received since the last call."""
+        return async_to_sync(self._drain)(self.channels[str(user.id)], timeout)
+
+    def types(self, user: Any, timeout: float = 0.3) -> list[str]:
+        return [event["type"] for event in self.events(user, timeout)]
