@@ -1,0 +1,28 @@
+"""Live-event payloads for chats and messages, built with the API's own serializers."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from messaging.models import Message
+from messaging.selectors import ChatEntry
+from messaging.serializers import chat_data, message_data
+
+
+def message_event(kind: str, message: Message) -> dict[str, Any]:
+    """`message.created`, `message.updated` or `message.deleted`."""
+    return {"type": f"message.{kind}", "chat_id": str(message.chat_id), "message": message_data(message)}
+
+
+def chat_event(kind: str, entry: ChatEntry) -> dict[str, Any]:
+    """`chat.created`, `chat.updated`, `chat.member_added`, `chat.member_removed` for one receiver."""
+    return {"type": f"chat.{kind}", "chat_id": str(entry.chat.id), "chat": chat_data(entry)}
+
+
+def chat_deleted(chat_id: UUID) -> dict[str, Any]:
+    return {"type": "chat.deleted", "chat_id": str(chat_id)}
+
+
+def read_updated(chat_id: UUID, user_id: UUID, seq: int) -> dict[str, Any]:
+    return {"type": "read.updated", "chat_id": str(chat_id), "user_id": str(user_id), "seq": seq}

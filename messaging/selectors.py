@@ -1,0 +1,150 @@
+"""Reads of chats and messages, each limited to what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from accounts.models import User
+from chaat.errors import NotFound
+from messaging.models import Chat, Message, Participant
+
+HISTORY_DEFAULT_LIMIT = 50
+
+
+@dataclass
+class ChatEntry:
+    """A chat as one participant sees it: what the chat object of the contract is built from."""
+
+    chat: Chat
+    participant: Participant
+    members: list[User] = field(default_factory=list)
+    last_message: Message | None = None
+    unread_count: int = 0
+
+    @property
+    def activity(self) -> datetime:
+        return self.chat.last_message_at or self.chat.created_at
+
+
+def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
+    """The viewer's participation in a chat (with the chat), or NotFound: a chat you are not in
+    does not exist for you. `lock_chat` takes the chat row's lock first."""
+    if lock_chat:
+        if not Chat.objects.select_for_update().filter(pk=chat_id).exists():
+            raise NotFound()
+    participant = (
+        Participant.objects.select_related("chat").filter(chat_id=chat_id, user=user).first()
+    )
+    if participant is None:
+        raise NotFound()
+    return participant
+
+
+def _unread_subquery() -> Subquery:
+    others_after_marker = (
+        Message.objects.filter(
+            chat_id=OuterRef("chat_id"),
+            seq__gt=Greatest(OuterRef("last_read_seq"), OuterRef("visible_from_seq") - 1),
+            deleted_at__isnull=True,
+        )
+        .exclude(kind=Message.Kind.SYSTEM)
+        .exclude(sender_id=OuterRef("user_id"))
+        .order_by()
+        .values("chat_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(others_after_marker), 0)
+
+
+def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
+    """Fill members and last messages for these participations in two more queries."""
+    rows = list(participations)
+    chat_ids = [p.chat_id for p in rows]
+    members: dict[UUID, list[User]] = {chat_id: [] for chat_id in chat_ids}
+    for member in Participant.objects.filter(chat_id__in=chat_ids).select_related("user").order_by("joined_at"):
+        members[member.chat_id].append(member.user)
+    last: dict[UUID, Message] = {
+        m.chat_id: m
+        for m in Message.objects.filter(chat_id__in=chat_ids, seq=F("chat__last_seq")).select_related(
+            "sender", "sticker"
+        )
+    }
+    entries = []
+    for p in rows:
+        message = last.get(p.chat_id)
+        if message is not None and message.seq < p.visible_from_seq:
+            message = None
+        entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread))
+    return entries
+
+
+def _participations(**filters: Any) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(**filters)
+        .select_related("chat")
+        .annotate(
+            activity=Coalesce("chat__last_message_at", "chat__created_at"),
+            unread=_unread_subquery(),
+        )
+    )
+
+
+def list_chats(*, user: User, after: list[Any] | None = None,
+               limit: int = 50) -> tuple[list[ChatEntry], list[Any] | None]:
+    """The viewer's chats, most recent activity first, in a constant number of queries.
+    Returns the page and the cursor values of the next page (or None)."""
+    participations = _participations(user=user).order_by("-activity", "-chat_id")
+    if after:
+        activity, chat_id = after
+        participations = participations.filter(
+            Q(activity__lt=activity) | Q(activity=activity, chat_id__lt=chat_id)
+        )
+    entries = _entries(participations[: limit + 1])
+    if len(entries) > limit:
+        entries = entries[:limit]
+        return entries, [entries[-1].activity.isoformat(), str(entries[-1].chat.id)]
+    return entries, None
+
+
+def get_chat(*, user: User, chat_id: UUID) -> ChatEntry:
+    entries = _entries(_participations(user=user, chat_id=chat_id))
+    if not entries:
+        raise NotFound()
+    return entries[0]
+
+
+def chat_for_members(chat_id: UUID) -> dict[UUID, ChatEntry]:
+    """The chat as each of its members sees it, in a constant number of queries (for events)."""
+    return {entry.participant.user_id: entry for entry in _entries(_participations(chat_id=chat_id))}
+
+
+def list_messages(*, participant: Participant, before: int | None = None, after: int | None = None,
+                  limit: int = HISTORY_DEFAULT_LIMIT) -> tuple[list[Message], bool]:
+    """A page of history ascending by seq, from what this participant may see, and whether
+    more lies beyond it (older for `before` or the default, newer for `after`)."""
+    messages = Message.objects.filter(
+        chat_id=participant.chat_id, seq__gte=participant.visible_from_seq
+    ).select_related("sender", "sticker")
+    if after is not None:
+        page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
+        return page[:limit], len(page) > limit
+    if before is not None:
+        messages = messages.filter(seq__lt=before)
+    page = list(messages.order_by("-seq")[: limit + 1])
+    return list(reversed(page[:limit])), len(page) > limit
+
+
+def member_ids(chat_id: UUID) -> list[UUID]:
+    return list(Participant.objects.filter(chat_id=chat_id).values_list("user_id", flat=True))
+
+
+def direct_key(a: UUID, b: UUID) -> str:
+    low, high = sorted([a, b], key=lambda u: u.int)
+    return f"{low.hex}:{high.hex}"

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import UserOut
+from messaging.models import TEXT_MAX_LENGTH, Message, Sticker
+from messaging.selectors import ChatEntry
+
+
+def sticker_url(sticker: Sticker) -> str:
+    return reverse("sticker-image", kwargs={"sticker_id": sticker.id})
+
+
+class StickerOut(serializers.Serializer):
+    id = serializers.CharField()
+    pack = serializers.CharField()
+    name = serializers.CharField()
+    image_url = serializers.SerializerMethodField()
+
+    def get_image_url(self, sticker: Sticker) -> str:
+        return sticker_url(sticker)
+
+
+class MessageOut(serializers.Serializer):
+    """A message; a deleted one is a tombstone with no text, image or sticker."""
+
+    id = serializers.UUIDField()
+    chat_id = serializers.UUIDField()
+    seq = serializers.IntegerField()
+    sender = UserOut(allow_null=True)
+    kind = serializers.CharField()
+    text = serializers.SerializerMethodField()
+    sticker = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField()
+    reply_to = serializers.UUIDField(source="reply_to_id", allow_null=True)
+    client_id = serializers.UUIDField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted = serializers.BooleanField()
+
+    def get_text(self, message: Message) -> str:
+        return "" if message.deleted else message.text
+
+    @extend_schema_field(StickerOut(allow_null=True))
+    def get_sticker(self, message: Message) -> dict | None:
+        if message.deleted or message.sticker_id is None:
+            return None
+        return StickerOut(message.sticker).data
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_image_url(self, message: Message) -> str | None:
+        if message.deleted or not message.image:
+            return None
+        return reverse("chat-image", kwargs={"chat_id": message.chat_id, "message_id": message.id})
+
+
+class ChatOut(serializers.Serializer):
+    """A chat as the viewing participant sees it (built from a selectors.ChatEntry)."""
+
+    id = serializers.UUIDField(source="chat.id")
+    kind = serializers.CharField(source="chat.kind")
+    name = serializers.CharField(source="chat.name")
+    members = UserOut(many=True)
+    created_at = serializers.DateTimeField(source="chat.created_at")
+    last_message = MessageOut(allow_null=True)
+    last_seq = serializers.IntegerField(source="chat.last_seq")
+    last_read_seq = serializers.IntegerField(source="participant.last_read_seq")
+    unread_count = serializers.IntegerField()
+    my_role = serializers.CharField(source="participant.role")
+
+
+def chat_data(entry: ChatEntry) -> dict:
+    return ChatOut(entry).data
+
+
+def message_data(message: Message) -> dict:
+    return MessageOut(message).data
+
+
+class MessageSendIn(serializers.Serializer):
+    """The body of a send, over HTTP (JSON or multipart) and the socket alike."""
+
+    kind = serializers.ChoiceField(choices=["text", "sticker", "image"])
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH * 2, required=False, allow_blank=True,
+                                 trim_whitespace=False, default="")
+    sticker = serializers.CharField(max_length=64, required=False)
+    image = serializers.FileField(required=False)
+    client_id = serializers.UUIDField()
+    reply_to = serializers.UUIDField(required=False, allow_null=True)
+
+
+class ReadIn(serializers.Serializer):
+    seq = serializers.IntegerField(min_value=0)
+
+
+class DirectChatIn(serializers.Serializer):
+    user = serializers.UUIDField()
+
+
+class ChatListOut(serializers.Serializer):
+    results = ChatOut(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+class MessagePageOut(serializers.Serializer):
+    results = MessageOut(many=True)
+    has_more = serializers.BooleanField()
