@@ -51,7 +51,8 @@ class ChatListView(APIView):
     @extend_schema(operation_id="chats_list", parameters=[OpenApiParameter("cursor", str)],
                    responses={200: ChatListOut})
     def get(self, request: Request) -> Response:
-        entries, after = selectors.list_chats(user=request.user, after=decode_cursor(request.query_params.get("cursor")))
+        cursor = decode_cursor(request.query_params.get("cursor"))
+        entries, after = selectors.list_chats(user=request.user, after=cursor)
         return Response(page(request, ChatOut(entries, many=True).data, after))
 
 

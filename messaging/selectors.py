@@ -35,9 +35,8 @@ class ChatEntry:
 def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
     """The viewer's participation in a chat (with the chat), or NotFound: a chat you are not in
     does not exist for you. `lock_chat` takes the chat row's lock first."""
-    if lock_chat:
-        if not Chat.objects.select_for_update().filter(pk=chat_id).exists():
-            raise NotFound()
+    if lock_chat and not Chat.objects.select_for_update().filter(pk=chat_id).exists():
+        raise NotFound()
     participant = (
         Participant.objects.select_related("chat").filter(chat_id=chat_id, user=user).first()
     )

@@ -61,7 +61,7 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
     if not created:
         # The chat may have been deleted by the actor before: it comes back with new messages only.
         chat = Chat.objects.select_for_update().get(pk=chat.pk)
-        _, rejoined = Participant.objects.get_or_create(
+        _participant, rejoined = Participant.objects.get_or_create(
             chat=chat, user=actor, defaults={"visible_from_seq": chat.last_seq + 1,
                                              "last_read_seq": chat.last_seq}
         )
