@@ -130,6 +130,21 @@ def send_friend_request(*, actor: User, to_user_id: UUID, greeting: str = "") ->
     return request
 
 
+@transaction.atomic
+def befriend_pair(*, a: User, b: User) -> Friendship:
+    """Make `a` and `b` friends without a request (demo data, admin tools); idempotent: an
+    existing friendship is returned as is. Raises Invalid (the same user twice), Blocked.
+    Event: `friendship.created` to both when the friendship is new."""
+    if a.pk == b.pk:
+        raise Invalid(_("You cannot do that with yourself."))
+    _lock_pair(a.pk, b.pk)
+    if selectors.is_blocked_between(a.pk, b.pk):
+        raise errors.Blocked()
+    low, high = selectors.ordered_pair(a.pk, b.pk)
+    existing = Friendship.objects.filter(user_low_id=low, user_high_id=high).first()
+    return existing or _befriend(a, b)
+
+
 def _respond(*, actor: User, request_id: UUID, role: str, status: str) -> FriendRequest:
     """Lock the pair and the request, check `actor` has `role` and the request is pending."""
     unlocked = selectors.access_friend_request(user=actor, request_id=request_id)

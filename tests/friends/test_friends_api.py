@@ -82,3 +82,14 @@ def test_after_unfriending_a_new_request_can_be_sent(api, shahn, shivam):
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(shivam.id)}, format="json")
     assert response.status_code == 201
     assert Friendship.objects.count() == 0
+
+
+def test_befriend_pair_makes_friends_once_and_respects_blocks(shahn, shivam, udit):
+    from friends import errors, services
+
+    first = services.befriend_pair(a=shahn, b=shivam)
+    assert services.befriend_pair(a=shivam, b=shahn) == first
+    assert Friendship.objects.count() == 1
+    services.block_user(actor=udit, user_id=shahn.id)
+    with pytest.raises(errors.Blocked):
+        services.befriend_pair(a=shahn, b=udit)
