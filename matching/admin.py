@@ -43,7 +43,7 @@ class ReportAdmin(ReadOnlyAdmin):
 @admin.register(PointsDay)
 class PointsDayAdmin(ReadOnlyAdmin):
     list_display = ["day", "user", "used", "left"]
-    list_filter = ["day"]
+    list_filter = ["day", ("user", admin.RelatedOnlyFieldListFilter)]
     date_hierarchy = "day"
     search_fields = ["user__username"]
     list_select_related = ["user"]
