@@ -6,7 +6,7 @@ import pytest
 
 from friends.models import Block
 from matching.models import Match, MatchSeat, QueueEntry, Report
-from tests.factories import UserFactory, befriend
+from tests.factories import befriend
 from tests.matching.conftest import pair
 from tests.realtime import EventListener
 
