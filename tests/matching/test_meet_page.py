@@ -4,6 +4,8 @@ import pytest
 from django.test import Client
 
 from matching.models import Match, QueueEntry, Report
+from tests.factories import UserFactory
+from tests.matching.conftest import pair
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,15 @@ def test_an_error_is_shown_on_the_page(browser, shahn, clock):
     post(client, "/meet/queue")
     post(client, "/meet/queue")
     assert "You are already waiting for a match." in client.get("/meet").content.decode()
+
+
+def test_admins_see_matches_reports_and_points(api, shahn, shivam, clock):
+    match = pair(api, shahn, shivam)
+    api(shahn).post(f"/api/v1/match/{match['id']}/report", {"reason": "spam"}, format="json")
+    admin = Client()
+    admin.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    matches = admin.get("/admin/matching/match/?q=shivam&started_at__year=2026").content.decode()
+    assert "shivam" in matches and "reported" in matches
+    assert "spam" in admin.get("/admin/matching/report/").content.decode()
+    points = admin.get(f"/admin/matching/pointsday/?user__id__exact={shivam.id}").context["cl"].result_list
+    assert [(p.user, p.used) for p in points] == [(shivam, 1)]
