@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
@@ -85,7 +85,7 @@ def leave_queue(*, actor: User) -> None:
     QueueEntry.objects.filter(user=actor).delete()
 
 
-def _charge(user_id: UUID, day: object, points: int) -> None:
+def _charge(user_id: UUID, day: date, points: int) -> None:
     """Add (or with a negative number, refund) points used on a UTC day."""
     entry, _created = PointsDay.objects.get_or_create(user_id=user_id, day=day)
     PointsDay.objects.filter(pk=entry.pk).update(used=Greatest(F("used") + points, 0))
