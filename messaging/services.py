@@ -226,3 +226,18 @@ def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
                                    event=events.read_updated(chat_id, actor.id, seq))
     return max(seq, participant.last_read_seq)
 
+
+
+@transaction.atomic
+def purge_chats(*, chat_ids: list[UUID]) -> int:
+    """Delete these chats for everyone, with their messages and image files (used by the 90-day
+    purge of matches). Each member gets `chat.deleted`. Returns how many messages went."""
+    if not chat_ids:
+        return 0
+    list(Chat.objects.select_for_update().filter(id__in=chat_ids).order_by("id").values_list("id"))
+    for chat_id, user_id in Participant.objects.filter(chat_id__in=chat_ids).values_list("chat_id", "user_id"):
+        realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
+    messages = Message.objects.filter(chat_id__in=chat_ids).count()
+    _delete_chat_files(chat_ids)
+    Chat.objects.filter(id__in=chat_ids).delete()
+    return messages
