@@ -146,13 +146,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "chaat"),
+                "prefix": CHANNEL_PREFIX,
                 "capacity": env_int("CHANNEL_CAPACITY", 1000),
                 "expiry": env_int("CHANNEL_EXPIRY", 30),
                 "group_expiry": 86400,
@@ -163,13 +164,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CHANNEL_PREFIX", "chaat"),
+            "KEY_PREFIX": CHANNEL_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Presence (chaat/presence.py): each socket refreshes its entry every PRESENCE_HEARTBEAT seconds;
+# one not refreshed for PRESENCE_TTL seconds (its process was killed) no longer counts.
+PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 20)
+PRESENCE_TTL = env_int("PRESENCE_TTL", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -107,3 +107,23 @@ class ChatListOut(serializers.Serializer):
 class MessagePageOut(serializers.Serializer):
     results = MessageOut(many=True)
     has_more = serializers.BooleanField()
+
+
+class SocketMessageSendIn(MessageSendIn):
+    """A `message.send` frame: the HTTP send's fields plus the chat; images go over HTTP only."""
+
+    chat_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["text", "sticker"])
+    image = None
+
+
+class SocketReadIn(ReadIn):
+    """A `read` frame."""
+
+    chat_id = serializers.UUIDField()
+
+
+class SocketTypingIn(serializers.Serializer):
+    """A `typing` frame."""
+
+    chat_id = serializers.UUIDField()
