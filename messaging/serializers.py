@@ -127,3 +127,17 @@ class SocketTypingIn(serializers.Serializer):
     """A `typing` frame."""
 
     chat_id = serializers.UUIDField()
+
+
+class PresenceIn(serializers.Serializer):
+    user = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=500)
+
+
+class PresenceOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    online = serializers.BooleanField()
+
+
+class PresenceListOut(serializers.Serializer):
+    results = PresenceOut(many=True)
+    next = serializers.CharField(allow_null=True)
