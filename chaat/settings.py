@@ -152,11 +152,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
+                # the cache, request limits and presence stay on REDIS_URL.
+                "hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL),
                 "prefix": CHANNEL_PREFIX,
+                # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per
+                # queued event, so at most ~1 MB for a socket that stops reading; an event not
+                # read within 30 s is dropped, and the client's `?after=<seq>` catch-up recovers it.
                 "capacity": env_int("CHANNEL_CAPACITY", 1000),
                 "expiry": env_int("CHANNEL_EXPIRY", 30),
-                "group_expiry": 86400,
+                # Every socket re-joins its group at each presence heartbeat (20 s), so a dead
+                # process's channels leave the groups after 5 minutes instead of a day.
+                "group_expiry": env_int("CHANNEL_GROUP_EXPIRY", 300),
             },
         }
     }
