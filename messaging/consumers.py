@@ -96,7 +96,7 @@ def handshake_credential(scope: dict[str, Any]) -> Credential | None:
     authorization = headers.get("authorization")
     if authorization is not None:
         keyword, _sep, key = authorization.partition(" ")
-        return ("token", token_digest(key.strip())) if keyword == "Token" and key.strip() else None
+        return ("token", token_digest(key.strip())) if keyword.lower() == "token" and key.strip() else None
     session_key = parse_cookie(headers.get("cookie", "")).get(settings.SESSION_COOKIE_NAME)
     if session_key and origin_allowed(headers):
         return ("session", session_key)
