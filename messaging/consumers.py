@@ -142,6 +142,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         # A revocation committed between the check above and joining the group was not heard.
         await self.auth_recheck({})
+        if self.closing:
+            return
         if came_online:
             await announce_presence(self.user.id, True)
         self.heartbeat_task = asyncio.create_task(self.heartbeat())
