@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
 from chaat.errors import NotFound
-from messaging.models import Chat, Message, Participant
+from messaging.models import Chat, Message, MessageEdit, Participant, Sticker
 
 HISTORY_DEFAULT_LIMIT = 50
 
@@ -69,6 +69,7 @@ def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
     members: dict[UUID, list[User]] = {chat_id: [] for chat_id in chat_ids}
     for member in Participant.objects.filter(chat_id__in=chat_ids).select_related("user").order_by("joined_at"):
         members[member.chat_id].append(member.user)
+    _add_direct_partners_who_left(rows, members)
     last: dict[UUID, Message] = {
         m.chat_id: m
         for m in Message.objects.filter(chat_id__in=chat_ids, seq=F("chat__last_seq")).select_related(
@@ -82,6 +83,20 @@ def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
             message = None
         entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread))
     return entries
+
+
+def _add_direct_partners_who_left(rows: list[Participant], members: dict[UUID, list[User]]) -> None:
+    """Deleting a direct chat is private: whoever still has it keeps seeing who it is with.
+    One more query, only when such chats are on the page."""
+    missing: dict[UUID, list[UUID]] = {}
+    for p in rows:
+        if p.chat.kind == Chat.Kind.DIRECT and len(members[p.chat_id]) < 2:
+            present = {user.id for user in members[p.chat_id]}
+            missing[p.chat_id] = [UUID(part) for part in p.chat.direct_key.split(":") if UUID(part) not in present]
+    if missing:
+        users = User.objects.in_bulk([uid for ids in missing.values() for uid in ids])
+        for chat_id, ids in missing.items():
+            members[chat_id].extend(users[uid] for uid in ids if uid in users)
 
 
 def _participations(**filters: Any) -> QuerySet[Participant]:
@@ -147,3 +162,27 @@ def member_ids(chat_id: UUID) -> list[UUID]:
 def direct_key(a: UUID, b: UUID) -> str:
     low, high = sorted([a, b], key=lambda u: u.int)
     return f"{low.hex}:{high.hex}"
+
+
+def list_edits(*, participant: Participant, message_id: UUID) -> list[MessageEdit]:
+    """The earlier versions of a message the participant may see, oldest first (none once the
+    message is deleted: deletion erases them)."""
+    if not Message.objects.filter(pk=message_id, chat_id=participant.chat_id,
+                                  seq__gte=participant.visible_from_seq).exists():
+        raise NotFound()
+    return list(MessageEdit.objects.filter(message_id=message_id).order_by("edited_at", "id"))
+
+
+def list_stickers() -> list[Sticker]:
+    return list(Sticker.objects.order_by("pack", "position"))
+
+
+def get_message(*, participant: Participant, seq: int) -> Message:
+    message = (
+        Message.objects.select_related("sender", "sticker")
+        .filter(chat_id=participant.chat_id, seq=seq, seq__gte=participant.visible_from_seq)
+        .first()
+    )
+    if message is None:
+        raise NotFound()
+    return message
