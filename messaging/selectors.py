@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
@@ -30,6 +30,17 @@ class ChatEntry:
     @property
     def activity(self) -> datetime:
         return self.chat.last_message_at or self.chat.created_at
+
+    @property
+    def others(self) -> list[User]:
+        """The members other than the viewer."""
+        return [m for m in self.members if m.id != self.participant.user_id]
+
+    @property
+    def may_manage(self) -> bool:
+        """Owner or admin of a group: may rename, add, remove and delete others' messages."""
+        return self.chat.kind == Chat.Kind.GROUP and self.participant.role in (Participant.Role.OWNER,
+                                                                                Participant.Role.ADMIN)
 
 
 def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
@@ -145,7 +156,7 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     more lies beyond it (older for `before` or the default, newer for `after`)."""
     messages = Message.objects.filter(
         chat_id=participant.chat_id, seq__gte=participant.visible_from_seq
-    ).select_related("sender", "sticker")
+    ).select_related("sender", "sticker", "reply_to", "reply_to__sender")
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
         return page[:limit], len(page) > limit
@@ -179,10 +190,22 @@ def list_stickers() -> list[Sticker]:
 
 def get_message(*, participant: Participant, seq: int) -> Message:
     message = (
-        Message.objects.select_related("sender", "sticker")
+        Message.objects.select_related("sender", "sticker", "reply_to", "reply_to__sender")
         .filter(chat_id=participant.chat_id, seq=seq, seq__gte=participant.visible_from_seq)
         .first()
     )
     if message is None:
         raise NotFound()
     return message
+
+
+def others_read_seq(*, participant: Participant) -> int:
+    """The furthest read marker among the other members (for "seen" marks)."""
+    markers = Participant.objects.filter(chat_id=participant.chat_id).exclude(pk=participant.pk)
+    return max(markers.values_list("last_read_seq", flat=True), default=0)
+
+
+def list_members(*, chat_id: UUID) -> list[Participant]:
+    """The chat's participants with their users, owner first, then by when they joined."""
+    order = Case(When(role=Participant.Role.OWNER, then=0), When(role=Participant.Role.ADMIN, then=1), default=2)
+    return list(Participant.objects.filter(chat_id=chat_id).select_related("user").order_by(order, "joined_at"))
