@@ -72,7 +72,15 @@ def _refuse_oversized_body(request: Request) -> None:
         raise TooLarge(_("The request body is too large."))
 
 
-class ChatListView(APIView):
+class ChatsAPIView(APIView):
+    """The base of this module's views: oversized bodies are refused before any parsing."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _refuse_oversized_body(request)
+
+
+class ChatListView(ChatsAPIView):
     @extend_schema(operation_id="chats_list", parameters=[OpenApiParameter("cursor", str)],
                    responses={200: ChatListOut})
     def get(self, request: Request) -> Response:
@@ -81,7 +89,7 @@ class ChatListView(APIView):
         return Response(page(request, ChatOut(entries, many=True).data, after))
 
 
-class DirectChatView(APIView):
+class DirectChatView(ChatsAPIView):
     @extend_schema(operation_id="chats_direct", request=DirectChatIn, responses={200: ChatOut, 201: ChatOut})
     def post(self, request: Request) -> Response:
         other = _valid(DirectChatIn, request.data)["user"]
@@ -90,7 +98,7 @@ class DirectChatView(APIView):
         return Response(chat_data(entry), status=201 if created else 200)
 
 
-class GroupCreateView(APIView):
+class GroupCreateView(ChatsAPIView):
     @extend_schema(operation_id="chats_groups_create", request=GroupCreateIn, responses={201: ChatOut})
     def post(self, request: Request) -> Response:
         """Create a group: you are its owner, `members` must be your friends (400 `not_friends`
@@ -101,7 +109,7 @@ class GroupCreateView(APIView):
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat.id)), status=201)
 
 
-class ChatDetailView(APIView):
+class ChatDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_retrieve", responses={200: ChatOut})
     def get(self, request: Request, chat_id: UUID) -> Response:
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
@@ -124,7 +132,7 @@ class ChatDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberListView(APIView):
+class MemberListView(ChatsAPIView):
     @extend_schema(operation_id="chats_members_add", request=MemberAddIn, responses={201: ChatOut})
     def post(self, request: Request, chat_id: UUID) -> Response:
         """The group's owner or an admin adds one of their friends (400 `not_friends` otherwise,
@@ -134,7 +142,7 @@ class MemberListView(APIView):
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)), status=201)
 
 
-class MemberDetailView(APIView):
+class MemberDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_members_role", request=MemberRoleIn, responses={200: ChatOut})
     def patch(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
         """The group's owner makes a member an `admin`, or an admin a `member` again."""
@@ -150,7 +158,7 @@ class MemberDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MessageListView(APIView):
+class MessageListView(ChatsAPIView):
     @extend_schema(
         operation_id="chats_messages_list",
         parameters=[OpenApiParameter("before", int), OpenApiParameter("after", int),
@@ -170,13 +178,12 @@ class MessageListView(APIView):
     @extend_schema(operation_id="chats_messages_send", request={"application/json": MessageSendIn,
                    "multipart/form-data": MessageSendIn}, responses={200: MessageOut, 201: MessageOut})
     def post(self, request: Request, chat_id: UUID) -> Response:
-        _refuse_oversized_body(request)
         data = _valid(MessageSendIn, request.data)
         message, created = services.send_message(actor=request.user, chat_id=chat_id, **data)
         return Response(message_data(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class ReadView(APIView):
+class ReadView(ChatsAPIView):
     @extend_schema(operation_id="chats_read", request=ReadIn, responses={204: None})
     def post(self, request: Request, chat_id: UUID) -> Response:
         seq = _valid(ReadIn, request.data)["seq"]
@@ -184,7 +191,7 @@ class ReadView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MessageDetailView(APIView):
+class MessageDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_messages_edit", request=MessageEditIn, responses={200: MessageOut})
     def patch(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """The sender edits a text message (403 for others and other kinds, 409 `message_deleted`);
@@ -201,7 +208,7 @@ class MessageDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MessageEditListView(APIView):
+class MessageEditListView(ChatsAPIView):
     @extend_schema(operation_id="chats_messages_edits", responses={200: MessageEditListOut})
     def get(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """Earlier versions of a message, oldest first (not the current text; empty after deletion)."""
@@ -210,7 +217,7 @@ class MessageEditListView(APIView):
         return Response({"results": MessageEditOut(edits, many=True).data})
 
 
-class StickerListView(APIView):
+class StickerListView(ChatsAPIView):
     @extend_schema(operation_id="stickers_list", responses={200: StickerListOut})
     def get(self, request: Request) -> Response:
         """The built-in sticker pack (all of it: a short list, never paginated)."""

@@ -184,3 +184,23 @@ def test_a_group_owner_may_delete_others_messages_but_members_may_not(api, shahn
 def test_a_removed_member_can_no_longer_send(api, shahn, udit, group):
     api(shahn).delete(f"/api/v1/chats/{group['id']}/members/{udit.id}")
     assert send(api(udit), group["id"]).status_code == 404
+
+
+def test_creating_a_group_tells_every_member(api, shahn, shivam, udit, circle, django_capture_on_commit_callbacks):
+    listener = EventListener(shahn, shivam, udit)
+    body = {"name": "Lunch", "members": [str(shivam.id), str(udit.id)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        group = api(shahn).post("/api/v1/chats/groups", body, format="json").json()
+    for user, role in ((shahn, "owner"), (shivam, "member"), (udit, "member")):
+        created, message = listener.events(user)
+        assert created["type"] == "chat.created" and created["chat"]["id"] == group["id"]
+        assert created["chat"]["my_role"] == role
+        assert message["type"] == "message.created" and message["message"]["kind"] == "system"
+
+
+def test_changing_a_role_tells_the_members(api, shahn, shivam, group, django_capture_on_commit_callbacks):
+    listener = EventListener(shivam)
+    with django_capture_on_commit_callbacks(execute=True):
+        api(shahn).patch(f"/api/v1/chats/{group['id']}/members/{shivam.id}", {"role": "admin"}, format="json")
+    (event,) = listener.events(shivam)
+    assert event["type"] == "chat.updated" and event["chat"]["my_role"] == "admin"

@@ -125,3 +125,9 @@ def test_a_sticker_message_carries_the_sticker(api, shahn, direct):
     body = {"kind": "sticker", "sticker": "nope", "client_id": str(uuid.uuid4())}
     response = api(shahn).post(f"/api/v1/chats/{direct['id']}/messages", body, format="json")
     assert response.status_code == 400 and "sticker" in response.json()["fields"]
+
+
+def test_any_chat_call_with_a_body_over_8_mib_is_413(api, shahn, direct):
+    body = json.dumps({"name": "x" * (9 * 1024 * 1024)})
+    response = api(shahn).patch(f"/api/v1/chats/{direct['id']}", body, content_type="application/json")
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
