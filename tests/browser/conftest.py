@@ -33,10 +33,15 @@ def chromium(monkeypatch) -> Iterator[Any]:
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     from playwright.sync_api import sync_playwright
 
+    # Django keeps a connection per thread *and* asyncio context, and Playwright's loop is a new
+    # context: close the connection on both sides, or one is left open and the test database
+    # cannot be dropped at the end of the run.
+    connection.close()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
+        connection.close()
 
 
 def in_thread(work: Callable[[], Any]) -> Any:
