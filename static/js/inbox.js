@@ -42,10 +42,14 @@ function start(inbox) {
 
   live.on("message.created", (event) => update(event.chat_id, { toTop: true }));
   live.on("chat.created", (event) => update(event.chat_id, { toTop: true }));
-  for (const type of ["message.updated", "message.deleted", "read.updated", "chat.updated",
-    "chat.member_added", "chat.member_removed"]) {
+  for (const type of ["message.updated", "message.deleted", "chat.updated", "chat.member_added",
+    "chat.member_removed"]) {
     live.on(type, (event) => update(event.chat_id));
   }
+  // Only my own reads (in another tab) change my unread count.
+  live.on("read.updated", (event) => {
+    if (event.user_id === document.body.dataset.userId) update(event.chat_id);
+  });
   live.on("chat.deleted", (event) => {
     document.getElementById(`chat-${event.chat_id}`)?.remove();
     showEmpty();

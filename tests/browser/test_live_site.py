@@ -41,7 +41,7 @@ def texts(page) -> list[str]:
     return page.locator("#messages li.message .text").all_text_contents()
 
 
-def test_a_message_typed_by_one_appears_for_the_other_with_typing_and_seen(
+def test_a_message_typed_by_one_appears_for_the_other_with_typing_seen_edits_and_deletes(
         chats, live_servers, chromium, shahn, shivam):
     (server,) = live_servers(1)
     url = server.url(f"/chats/{chats['direct'].id}")
@@ -75,6 +75,19 @@ def test_a_message_typed_by_one_appears_for_the_other_with_typing_and_seen(
     friend.wait_for_selector("#m-4 .text:has-text('See you there')", timeout=2000)
     me.wait_for_selector("#m-4.mine")
     assert me.locator("#messages li.message").count() == friend.locator("#messages li.message").count() == 4
+
+    # An edit and a delete (here through the API) are re-rendered in place on both pages.
+    token = in_thread(lambda: issue_token(user=shivam))
+    api = httpx.Client(base_url=server.url(), headers={"Authorization": f"Token {token}"})
+    messages = f"/api/v1/chats/{chats['direct'].id}/messages"
+    edited = api.patch(f"{messages}/{friend.get_attribute('#m-3', 'data-message-id')}", json={"text": "On my way!"})
+    deleted = api.delete(f"{messages}/{friend.get_attribute('#m-2', 'data-message-id')}")
+    assert (edited.status_code, deleted.status_code) == (200, 204), (edited.text, deleted.text)
+    for page in (me, friend):
+        page.wait_for_selector("#m-3 .text:text-is('On my way!')", timeout=2000)
+        page.wait_for_selector("#m-3 .edited", timeout=2000)
+        page.wait_for_selector("#m-2.deleted .tombstone", timeout=2000)
+        assert page.locator("#messages li.message").count() == 4
     assert me.evaluate("window.stayed") and friend.evaluate("window.stayed")
     assert me.errors == [] and friend.errors == []
 
@@ -143,3 +156,20 @@ def test_after_the_server_restarts_the_page_reconnects_and_catches_up(
         assert me.errors == []
     finally:
         again.stop()
+
+
+def test_a_page_whose_session_ends_says_so_and_stops_reconnecting(live_servers, chromium, shahn):
+    (server,) = live_servers(1)
+    page = signed_in_page(chromium, server, shahn)
+    open_live(page, server.url("/chats"))
+    other_tab = page.context.new_page()  # the same browser, so the same session cookie
+    other_tab.goto(server.url("/friends"))
+    other_tab.click("button:has-text('Log out')")
+
+    # Closed with 4401, tried once more a second later (a password change rotates the session
+    # and the cookie may be new by then), then given up with a toast linking to the login page.
+    toast = page.wait_for_selector("#toasts .toast:has-text('You have been signed out.')", timeout=4000)
+    assert toast.query_selector("a").get_attribute("href") == "/login?next=%2Fchats"
+    page.wait_for_timeout(1500)
+    assert page.get_attribute("html", "data-live") == "closed"
+    assert page.errors == []
