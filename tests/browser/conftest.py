@@ -60,7 +60,7 @@ def in_thread(work: Callable[[], Any]) -> Any:
 
 def signed_in_page(browser, server: Server, user, *, width: int = 1200, height: int = 800):
     """A page in a browser context of its own, signed in as `user` with a real session cookie.
-    Uncaught JavaScript errors are collected in `page.errors`."""
+    Uncaught JavaScript errors are collected in `page.errors`, the websockets it opens in `page.sockets`."""
     client = Client()
     in_thread(lambda: client.force_login(user))
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -69,4 +69,6 @@ def signed_in_page(browser, server: Server, user, *, width: int = 1200, height: 
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(error))
+    page.sockets = []
+    page.on("websocket", lambda socket: page.sockets.append(socket.url))
     return page

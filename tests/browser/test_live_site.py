@@ -89,6 +89,7 @@ def test_a_message_typed_by_one_appears_for_the_other_with_typing_seen_edits_and
         page.wait_for_selector("#m-2.deleted .tombstone", timeout=2000)
         assert page.locator("#messages li.message").count() == 4
     assert me.evaluate("window.stayed") and friend.evaluate("window.stayed")
+    assert me.sockets == friend.sockets == [server.ws_url("/ws/")]  # one socket per tab, every module on it
     assert me.errors == [] and friend.errors == []
 
 
