@@ -82,6 +82,8 @@ def parser() -> argparse.ArgumentParser:
                        help="extra environment for the server, e.g. CHANNEL_LAYER=pubsub")
     group.add_argument("--write", type=Path, help="rewrite the figures in this Markdown file")
     group.add_argument("--quiet-server", action="store_true", help="hide the server's own output")
+    group.add_argument("--profile", action="store_true",
+                       help="sample the server with py-spy while measuring; summary in bench/results/")
 
     root = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,7 +102,8 @@ def parser() -> argparse.ArgumentParser:
 def stack_config(args: argparse.Namespace, **overrides: object) -> StackConfig:
     env = dict(item.split("=", 1) for item in args.server_env)
     config = StackConfig(workers=args.workers, port=args.port, db_name=args.db_name, keep_db=args.keep_db,
-                         loop=args.loop, http=args.http, env=env, quiet=args.quiet_server)
+                         loop=args.loop, http=args.http, env=env, quiet=args.quiet_server,
+                         profile=args.profile)
     for key, value in overrides.items():
         setattr(config, key, value)
     return config

@@ -54,6 +54,7 @@ def _latency_figures(label: str, samples: list[float], target_p99: float | None 
 
 def latency(stack: Stack, args: Namespace) -> Result:
     pairs, chats = _pairs(stack, args.pairs, "lat")
+    cpu: dict[str, float] = {}
 
     async def measure() -> dict[str, list[float]]:
         people = [p for pair in pairs for p in pair]
@@ -64,6 +65,8 @@ def latency(stack: Stack, args: Namespace) -> Result:
         try:
             for transport in ("socket", "http"):
                 for i in range(args.warmup + args.messages):
+                    if i == args.warmup:
+                        cpu[transport] = stack.cpu_seconds()
                     a, b = pairs[i % len(pairs)]
                     sender, receiver = (a, b) if i % 2 == 0 else (b, a)
                     client_id = str(uuid.uuid4())
@@ -78,17 +81,21 @@ def latency(stack: Stack, args: Namespace) -> Result:
                     arrived = await asyncio.wait_for(delivered, 10)
                     if i >= args.warmup:
                         samples[transport].append(arrived - started)
+                cpu[transport] = (stack.cpu_seconds() - cpu[transport]) / args.messages
         finally:
             await close_sockets(sockets)
             await asyncio.gather(*(c.aclose() for c in clients.values()))
         return samples
 
-    samples = asyncio.run(measure())
+    with stack.measuring("latency"):
+        samples = asyncio.run(measure())
     return Result(
         "latency",
         f"{args.messages:,} messages per transport, one in flight, {args.pairs} direct chats",
         _latency_figures("socket send → delivery", samples["socket"], 30)
-        + _latency_figures("HTTP send → delivery", samples["http"], 30),
+        + _latency_figures("HTTP send → delivery", samples["http"], 30)
+        + [Figure("server CPU per message sent over the socket", ms(cpu["socket"]), "ms"),
+           Figure("server CPU per message sent over HTTP", ms(cpu["http"]), "ms")],
     )
 
 
@@ -150,16 +157,17 @@ def throughput(stack: Stack, args: Namespace) -> Result:
             tasks.append(asyncio.create_task(sender(by_person[b.id], chat_id, deadline)))
         await asyncio.sleep(max(0.0, warmup_end - now()))
         measuring["on"] = True
-        started = now()
+        started, cpu_before = now(), stack.cpu_seconds()
         await asyncio.gather(*tasks)
-        elapsed = now() - started
+        elapsed, cpu = now() - started, stack.cpu_seconds() - cpu_before
         await asyncio.sleep(1)  # deliveries of the last sends
         measuring["on"] = False
         await close_sockets(sockets)
-        return {"elapsed": elapsed, "delays": delays, **counts}
+        return {"elapsed": elapsed, "delays": delays, "cpu": cpu, **counts}
 
     before = _stored_messages(chats)
-    out = asyncio.run(measure())
+    with stack.measuring("throughput"):
+        out = asyncio.run(measure())
     persisted = _stored_messages(chats) - before
     elapsed = out["elapsed"] + args.warmup
     acked_rate = out["acked"] / out["elapsed"]
@@ -168,6 +176,7 @@ def throughput(stack: Stack, args: Namespace) -> Result:
         Figure("delivered messages/s (at receivers)", out["delivered"] / out["elapsed"], "msg/s"),
         Figure("messages stored during the run (incl. warm-up) /s", persisted / elapsed, "msg/s"),
         *_latency_figures("delivery", out["delays"])[::2],
+        Figure("server CPU per acked message", ms(out["cpu"] / max(1, out["acked"])), "ms"),
     ]
     notes = [f"{out['errors']} sends answered with an error frame"] if out["errors"] else []
     return Result(
@@ -218,7 +227,8 @@ def fanout(stack: Stack, args: Namespace) -> Result:
             await close_sockets(sockets)
         return {"last": last, "first": first}
 
-    out = asyncio.run(measure())
+    with stack.measuring("fanout"):
+        out = asyncio.run(measure())
     p99 = ms(percentile(out["last"], 99))
     return Result(
         "fanout",
@@ -249,6 +259,8 @@ def history(stack: Stack, args: Namespace) -> Result:
                     url = f"/api/v1/chats/{chat_id}/messages{query}"
                     samples = []
                     for i in range(args.warmup + args.requests):
+                        if i == args.warmup:
+                            cpu = stack.cpu_seconds()
                         started = now()
                         response = await client.get(url)
                         elapsed = now() - started
@@ -257,13 +269,16 @@ def history(stack: Stack, args: Namespace) -> Result:
                         if i >= args.warmup:
                             samples.append(elapsed)
                     out[size][label] = samples
+                    out[size][f"{label} cpu"] = [(stack.cpu_seconds() - cpu) / args.requests]
         return out
 
-    out = asyncio.run(measure())
+    with stack.measuring("history"):
+        out = asyncio.run(measure())
     figures = []
     for size in args.sizes:
         p50 = ms(percentile(out[size]["latest"], 50))
         figures.append(Figure(f"latest 50 of {size:,}, p50", p50, "ms", "≤ 10 ms", p50 <= 10))
+        figures.append(Figure(f"latest 50 of {size:,}, server CPU per request", ms(out[size]["latest cpu"][0]), "ms"))
         figures.append(Figure(f"50 before seq {size // 2:,} of {size:,}, p50",
                               ms(percentile(out[size]["middle"], 50)), "ms"))
     low, high = min(args.sizes), max(args.sizes)
@@ -288,6 +303,7 @@ def inbox(stack: Stack, args: Namespace) -> Result:
             seed.fill_messages(chat_id, [other, hub, other], args.messages_per_chat)
     seed.vacuum_analyze()
     queries = {size: _count_queries(hub) for hub, size in zip(hubs, args.sizes, strict=True)}
+    cpu: dict[int, float] = {}
 
     async def measure() -> dict[int, list[float]]:
         out = {}
@@ -295,6 +311,8 @@ def inbox(stack: Stack, args: Namespace) -> Result:
             async with http_client(stack.base_url, hub, connections=1) as client:
                 samples = []
                 for i in range(args.warmup + args.requests):
+                    if i == args.warmup:
+                        cpu[size] = stack.cpu_seconds()
                     started = now()
                     response = await client.get("/api/v1/chats")
                     elapsed = now() - started
@@ -303,14 +321,17 @@ def inbox(stack: Stack, args: Namespace) -> Result:
                     if i >= args.warmup:
                         samples.append(elapsed)
                 out[size] = samples
+                cpu[size] = (stack.cpu_seconds() - cpu[size]) / args.requests
         return out
 
-    out = asyncio.run(measure())
+    with stack.measuring("inbox"):
+        out = asyncio.run(measure())
     figures = []
     for size in args.sizes:
         p50 = ms(percentile(out[size], 50))
         target = ("≤ 25 ms", p50 <= 25) if size == max(args.sizes) else ()
         figures.append(Figure(f"{size:,} chats, p50", p50, "ms", *target))
+        figures.append(Figure(f"{size:,} chats, server CPU per request", ms(cpu[size]), "ms"))
         figures.append(Figure(f"{size:,} chats, queries per request", queries[size], "queries",
                               f"= {queries[min(args.sizes)]} (as at {min(args.sizes)})",
                               queries[size] == queries[min(args.sizes)]))
@@ -371,7 +392,8 @@ def connections(stack: Stack, args: Namespace) -> Result:
         return {"baseline": baseline, "loaded": loaded, "opened": opened, "samples": samples,
                 "still_open": still_open}
 
-    out = asyncio.run(measure())
+    with stack.measuring("connections"):
+        out = asyncio.run(measure())
     per_socket = (out["loaded"] - out["baseline"]) / args.sockets / KIB
     return Result(
         "connections",
@@ -411,7 +433,8 @@ def login(stack: Stack, args: Namespace) -> Result:
                     samples.append(elapsed)
             return samples
 
-    samples = asyncio.run(measure())
+    with stack.measuring("login"):
+        samples = asyncio.run(measure())
     return Result("login", f"{args.count} sequential logins of a user registered through the server",
                   [Figure("login p50", ms(percentile(samples, 50)), "ms"),
                    Figure("login p95", ms(percentile(samples, 95)), "ms")],

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,6 +44,7 @@ class StackConfig:
     http: str = "httptools"
     keep_db: bool = False
     quiet: bool = False
+    profile: bool = False  # sample the workers with py-spy while scenarios measure
     # Extra environment for the server processes (e.g. CHANNEL_LAYER for an experiment).
     env: dict[str, str] = field(default_factory=dict)
 
@@ -153,6 +156,18 @@ class Stack:
                     total += int(line.split()[1]) * 1024
         return total
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by all serving processes: unlike wall-clock figures,
+        it hardly moves when other programs compete for the cores."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop_server(self) -> None:
         if self.process is None:
             return
@@ -168,6 +183,20 @@ class Stack:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         self.process = None
+
+    @contextmanager
+    def measuring(self, name: str) -> Iterator[None]:
+        """Wraps a scenario's measured part: with `profile`, py-spy samples every worker meanwhile."""
+        if not self.config.profile:
+            yield
+            return
+        from bench.profile import RESULTS, py_spy, summary
+
+        with py_spy(self.worker_pids(), name) as outputs:
+            yield
+        text = summary(outputs)
+        (RESULTS / f"profile-{name}.summary.txt").write_text(text + "\n")
+        print(f"\n-- profile of the server during {name} (bench/results/profile-{name}.summary.txt)\n{text}")
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -142,6 +142,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
+    # A connection pool per process: under ASGI every request runs in a thread of its own, so
+    # persistent connections (CONN_MAX_AGE) were never reused and each request connected anew.
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 2, "max_size": env_int("DATABASE_POOL_SIZE", 16), "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
@@ -161,7 +168,8 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # One Redis connection pool per process, not one per request (see chaat/cache.py).
+            "BACKEND": "chaat.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CHANNEL_PREFIX", "chaat"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
