@@ -213,12 +213,14 @@ def fanout(stack: Stack, args: Namespace) -> Result:
         last, first = [], []
         try:
             for i in range(args.warmup + args.messages):
+                # Senders take turns (a socket may send 10 frames a second); the sender's socket
+                # has the message at its ack, every other member's at message.created.
+                sender = sockets[i % len(sockets)]
                 client_id = str(uuid.uuid4())
-                # The sender's socket has it at the ack; every other member's at message.created.
-                arrivals = [sockets[0].expect("message.ack", client_id)]
-                arrivals += [s.expect("message.created", client_id) for s in sockets[1:]]
+                arrivals = [sender.expect("message.ack", client_id)]
+                arrivals += [s.expect("message.created", client_id) for s in sockets if s is not sender]
                 started = now()
-                await sockets[0].send_message(chat_id, f"to everyone {i}", client_id)
+                await sender.send_message(chat_id, f"to everyone {i}", client_id)
                 times = await asyncio.wait_for(asyncio.gather(*arrivals), 30)
                 if i >= args.warmup:
                     last.append(max(times) - started)
