@@ -23,7 +23,13 @@ class StickerOut(serializers.Serializer):
         return sticker_url(sticker)
 
 
-_DATETIME = serializers.DateTimeField()  # DRF's own ISO 8601 rendering, for MessageOut.to_representation
+_DATETIME = serializers.DateTimeField()  # DRF's own ISO 8601 rendering, for the to_representation below
+
+
+def _user(user) -> dict:
+    """accounts.serializers.UserOut's dict, built directly (the tests compare the two)."""
+    return {"id": str(user.id), "username": user.username, "display_name": user.display_name,
+            "avatar_url": avatar_url(user)}
 
 
 class MessageOut(serializers.Serializer):
@@ -67,10 +73,7 @@ class MessageOut(serializers.Serializer):
             "id": str(message.id),
             "chat_id": str(message.chat_id),
             "seq": message.seq,
-            "sender": None if sender is None else {
-                "id": str(sender.id), "username": sender.username, "display_name": sender.display_name,
-                "avatar_url": avatar_url(sender),
-            },
+            "sender": None if sender is None else _user(sender),
             "kind": message.kind,
             "text": self.get_text(message),
             "sticker": self.get_sticker(message),
@@ -81,6 +84,9 @@ class MessageOut(serializers.Serializer):
             "edited_at": _DATETIME.to_representation(message.edited_at),
             "deleted": message.deleted,
         }
+
+
+_MESSAGE = MessageOut()
 
 
 class ChatOut(serializers.Serializer):
@@ -96,6 +102,23 @@ class ChatOut(serializers.Serializer):
     last_read_seq = serializers.IntegerField(source="participant.last_read_seq")
     unread_count = serializers.IntegerField()
     my_role = serializers.CharField(source="participant.role")
+
+    def to_representation(self, entry: ChatEntry) -> dict:
+        """What the fields above produce, built directly, like MessageOut (an inbox page is 50 of
+        these); a test compares the two, so a field added above must be added here too."""
+        chat, participant = entry.chat, entry.participant
+        return {
+            "id": str(chat.id),
+            "kind": chat.kind,
+            "name": chat.name,
+            "members": [_user(member) for member in entry.members],
+            "created_at": _DATETIME.to_representation(chat.created_at),
+            "last_message": None if entry.last_message is None else _MESSAGE.to_representation(entry.last_message),
+            "last_seq": chat.last_seq,
+            "last_read_seq": participant.last_read_seq,
+            "unread_count": entry.unread_count,
+            "my_role": participant.role,
+        }
 
 
 def chat_data(entry: ChatEntry) -> dict:

@@ -59,3 +59,18 @@ def test_it_renders_a_sender_with_an_avatar_as_its_fields_do():
     message = a_message(sender=UserFactory(username="udit", avatar="avatars/udit.png"))
     assert MessageOut(message).data == field_by_field(message)
     assert MessageOut(message).data["sender"]["avatar_url"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_last_message", [True, False])
+def test_it_renders_a_chat_as_its_fields_do(with_last_message):
+    from messaging.models import Chat, Participant
+    from messaging.selectors import ChatEntry
+    from messaging.serializers import ChatOut
+
+    shahn, kai = UserFactory(username="shahn", avatar="avatars/shahn.png"), UserFactory(username="kai")
+    chat = Chat(kind="group", name="Climbing", last_seq=3,
+                created_at=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+    entry = ChatEntry(chat, Participant(chat=chat, user=shahn, role="owner", last_read_seq=2), [shahn, kai],
+                      a_message(chat_id=chat.id, sender=kai) if with_last_message else None, unread_count=1)
+    assert ChatOut(entry).data == dict(serializers.Serializer.to_representation(ChatOut(), entry))
