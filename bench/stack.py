@@ -141,7 +141,7 @@ class Stack:
             return []
         if self.config.workers == 1:
             return [self.process.pid]
-        return _children(self.process.pid)
+        return [pid for pid in _children(self.process.pid) if _is_worker(pid)]
 
     def rss_bytes(self) -> int:
         """Resident memory of all serving processes together."""
@@ -224,6 +224,14 @@ def _children(pid: int) -> list[int]:
     except OSError:
         return []
     return [int(child) for child in text.split()]
+
+
+def _is_worker(pid: int) -> bool:
+    """uvicorn's workers, not the resource tracker that multiprocessing starts beside them."""
+    try:
+        return b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _close_django_connections() -> None:
