@@ -154,7 +154,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
-if REDIS_URL:
+if REDIS_URL and os.environ.get("CHANNEL_LAYER") == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL), "prefix": CHANNEL_PREFIX},
+        }
+    }
+elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -174,6 +181,7 @@ if REDIS_URL:
             },
         }
     }
+if REDIS_URL:
     CACHES = {
         "default": {
             # One Redis connection pool per process, not one per request (see chaat/cache.py).
