@@ -108,7 +108,8 @@ def direct_chat(a: Person, b: Person) -> uuid.UUID:
 
 def fill_messages(chat_id: uuid.UUID, senders: list[Person], count: int, text: str = "seeded history") -> None:
     """Append `count` text messages to the chat, senders alternating, in one statement (see the
-    module docstring: set-up only). Seqs continue gap-free from the chat's `last_seq`."""
+    module docstring: set-up only). Seqs continue gap-free from the chat's `last_seq`. Call
+    vacuum_analyze() once after the last fill."""
     from django.db import connection, transaction
 
     from messaging.models import Chat, Message
@@ -147,7 +148,6 @@ def fill_messages(chat_id: uuid.UUID, senders: list[Person], count: int, text: s
         )
         cursor.execute(f"UPDATE {Chat._meta.db_table} SET last_seq = %s, last_message_at = now() WHERE id = %s",  # noqa: S608
                        [params["start"] + count, chat_id])
-        cursor.execute(f"ANALYZE {table}")
 
 
 def vacuum_analyze() -> None:
