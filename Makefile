@@ -33,11 +33,11 @@ run: install messages
 	if [ -n "$$REDIS_URL" ]; then \
 	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --ws-max-size 65536 --no-access-log; \
+	    --workers $(WORKERS) --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	else \
 	  echo "Serving http://$(HOST):$(PORT) (one process: set REDIS_URL for several)"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --ws-max-size 65536 --no-access-log; \
+	    --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	fi
 
 test: install-dev messages

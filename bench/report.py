@@ -117,7 +117,7 @@ def command() -> str:
     return "python -m bench " + shlex.join(sys.argv[1:])
 
 
-def render(results: list[Result], *, started: dt.datetime, finished: dt.datetime, load_before: str,
+def render(results: list[Result], failures: list[str], *, started: dt.datetime, finished: dt.datetime, load_before: str,
            load_after: str, postgres_url: str, redis_url: str, server: str) -> str:
     box = machine()
     vers = versions(postgres_url, redis_url)
@@ -140,6 +140,8 @@ def render(results: list[Result], *, started: dt.datetime, finished: dt.datetime
             if f.target:
                 verdict = "✅" if f.met else "❌ missed"
                 parts.append(f"| {result.scenario} | {f.label} | {f.text()} | {f.target} {verdict} |")
+    parts.append("")
+    parts += [f"Not measured in this run: {failure.splitlines()[0]}" for failure in failures]
     parts.append("")
     parts += [r.markdown() for r in results]
     parts.append(END)

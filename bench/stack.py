@@ -42,6 +42,8 @@ class StackConfig:
     redis_url: str = field(default_factory=lambda: os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     loop: str = "uvloop"
     http: str = "httptools"
+    # Off as in production (Makefile, docs/DEPLOY.md): deflate cost ~40 KiB per idle socket.
+    ws_deflate: bool = False
     keep_db: bool = False
     quiet: bool = False
     profile: bool = False  # sample the workers with py-spy while scenarios measure
@@ -114,7 +116,8 @@ class Stack:
             "--host", "127.0.0.1", "--port", str(self.config.port),
             "--workers", str(self.config.workers),
             "--loop", self.config.loop, "--http", self.config.http,
-            "--ws-max-size", "65536", "--no-access-log", "--log-level", "warning",
+            "--ws-max-size", "65536", "--ws-per-message-deflate", str(self.config.ws_deflate).lower(),
+            "--no-access-log", "--log-level", "warning",
         ]
         output = subprocess.DEVNULL if self.config.quiet else None
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=output, stderr=output)
