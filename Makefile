@@ -21,8 +21,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The compiled catalogues are committed; rebuild them when gettext's msgfmt is installed.
 messages: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
 # Serves http://127.0.0.1:8000 with websockets. With REDIS_URL set, several workers share Redis.
 run: install messages

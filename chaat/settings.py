@@ -243,8 +243,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            # Hashed, compressed files after collectstatic in production; plain files otherwise.
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed, compressed files (JS module imports rewritten too) after collectstatic in
+            # production; plain files otherwise.
+            "chaat.storage.StaticStorage"
             if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
