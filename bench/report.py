@@ -34,7 +34,7 @@ class Figure:
         if self.unit == "times":
             return f"{self.value:.2f} times"
         if self.unit in {"ms", "KiB", "s"}:
-            return f"{self.value:,.1f} {self.unit}"
+            return f"{self.value:,.2f} {self.unit}" if self.value < 1 else f"{self.value:,.1f} {self.unit}"
         if self.unit == "MiB":
             return f"{self.value:,.0f} MiB"
         return f"{self.value:,.0f} {self.unit}"

@@ -219,6 +219,8 @@ def fanout(stack: Stack, args: Namespace) -> Result:
         last, first = [], []
         try:
             for i in range(args.warmup + args.messages):
+                if i == args.warmup:
+                    cpu_before = stack.cpu_seconds()
                 # Senders take turns (a socket may send 10 frames a second); the sender's socket
                 # has the message at its ack, every other member's at message.created.
                 sender = sockets[i % len(sockets)]
@@ -231,9 +233,10 @@ def fanout(stack: Stack, args: Namespace) -> Result:
                 if i >= args.warmup:
                     last.append(max(times) - started)
                     first.append(min(times[1:]) - started)
+            cpu = (stack.cpu_seconds() - cpu_before) / args.messages
         finally:
             await close_sockets(sockets)
-        return {"last": last, "first": first}
+        return {"last": last, "first": first, "cpu": cpu}
 
     with stack.measuring("fanout"):
         out = asyncio.run(measure())
@@ -245,6 +248,8 @@ def fanout(stack: Stack, args: Namespace) -> Result:
             Figure("first member has it, p50", ms(percentile(out["first"], 50)), "ms"),
             Figure("all members have it, p50", ms(percentile(out["last"], 50)), "ms"),
             Figure("all members have it, p99", p99, "ms", "≤ 100 ms", p99 <= 100),
+            Figure("server CPU per message", ms(out["cpu"]), "ms"),
+            Figure("server CPU per message and member", ms(out["cpu"]) / args.members, "ms"),
         ],
     )
 

@@ -71,7 +71,7 @@ class Stack:
         """The production settings: DEBUG=0, a secret, PostgreSQL and Redis from the config."""
         # Production costs and settings: nothing inherited from a test run or the seeding process.
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("ARGON2_", "DJANGO_", "THROTTLE_", "CHAAT_"))}
+               if not k.startswith(("ARGON2_", "DJANGO_", "THROTTLE_", "CHAAT_", "DATABASE_", "CHANNEL_"))}
         env.update(
             DEBUG="0",
             SECRET_KEY=f"bench-{uuid.uuid4().hex}-{uuid.uuid4().hex}",
