@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean
+.PHONY: run test install install-dev migrate messages lint check clean bench bench-smoke
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,11 @@ run: install messages
 	if [ -n "$$REDIS_URL" ]; then \
 	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --ws-max-size 65536 --no-access-log; \
+	    --workers $(WORKERS) --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	else \
 	  echo "Serving http://$(HOST):$(PORT) (one process: set REDIS_URL for several)"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --ws-max-size 65536 --no-access-log; \
+	    --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	fi
 
 test: install-dev messages
@@ -51,6 +51,14 @@ check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-the-check ALLOWED_HOSTS=chaat.example.com \
 	  DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks of the production stack (bench/, docs/PERFORMANCE.md). They start and stop their own
+# server and database on the local PostgreSQL and Redis; BENCH_POSTGRES_URL / BENCH_REDIS_URL override.
+bench: install-dev
+	BENCH_MAKE_COMMAND="make bench" $(PY) -m bench all --write docs/PERFORMANCE.md
+
+bench-smoke: install-dev
+	$(PY) -m bench smoke
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache
