@@ -260,6 +260,11 @@ THROTTLE_RATES = {
     "send": "120/minute",
     "user": "1200/minute",
     "anon": "300/minute",
+    # Beyond the contract's table; each far above what a person does by hand.
+    "upload": "60/hour",  # avatars and images per user
+    "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
+    "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
+    "export": "10/hour",  # data exports per user
 } | parse_rates(os.environ.get("THROTTLE_RATES", ""))
 
 # Security headers; HTTPS-only settings switch on with SECURE_COOKIES (default: when not DEBUG).
