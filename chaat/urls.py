@@ -13,7 +13,8 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("matching.api_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/docs.html"),
+         name="api-docs"),
 ]
 
 urlpatterns = [
