@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from friends.models import Block, Friendship
+from accounts.models import User
+from chaat.errors import NotFound
+from friends.models import Block, FriendRequest, Friendship
 
 
 def ordered_pair(a: UUID, b: UUID) -> tuple[UUID, UUID]:
@@ -42,3 +44,50 @@ def blocked_either_way_ids(user_id: UUID) -> set[UUID]:
         "blocker_id", "blocked_id"
     )
     return {blocked if blocker == user_id else blocker for blocker, blocked in pairs}
+
+
+def list_friends(user: User) -> QuerySet[User]:
+    """The user's friends as one query of users, ordered by username, each annotated with
+    `friends_since`. Composable: filter or slice it further (e.g. a group's member picker)."""
+    since = Friendship.objects.filter(
+        Q(user_low_id=user.pk, user_high_id=OuterRef("pk"))
+        | Q(user_high_id=user.pk, user_low_id=OuterRef("pk"))
+    ).values("since")[:1]
+    return (
+        User.objects.filter(
+            Q(pk__in=Friendship.objects.filter(user_low_id=user.pk).values("user_high_id"))
+            | Q(pk__in=Friendship.objects.filter(user_high_id=user.pk).values("user_low_id"))
+        )
+        .annotate(friends_since=Subquery(since))
+        .order_by("username")
+    )
+
+
+def list_friend_requests(*, user: User, direction: str | None = None,
+                         status: str | None = None) -> QuerySet[FriendRequest]:
+    """Requests the user sent (`outgoing`), received (`incoming`) or both, newest first."""
+    if direction == "incoming":
+        requests = FriendRequest.objects.filter(to_user=user)
+    elif direction == "outgoing":
+        requests = FriendRequest.objects.filter(from_user=user)
+    else:
+        requests = FriendRequest.objects.filter(Q(to_user=user) | Q(from_user=user))
+    if status:
+        requests = requests.filter(status=status)
+    return requests.select_related("from_user", "to_user").order_by("-sent_at")
+
+
+def list_blocks(*, user: User) -> QuerySet[Block]:
+    """The users this user blocked, most recent first."""
+    return Block.objects.filter(blocker=user).select_related("blocked").order_by("-created_at")
+
+
+def access_friend_request(*, user: User, request_id: UUID, lock: bool = False) -> FriendRequest:
+    """A request `user` sent or received, else NotFound. With `lock`, its row is locked."""
+    requests = FriendRequest.objects.select_related("from_user", "to_user")
+    if lock:
+        requests = requests.select_for_update(of=("self",))
+    request = requests.filter(Q(from_user=user) | Q(to_user=user), pk=request_id).first()
+    if request is None:
+        raise NotFound()
+    return request

@@ -6,7 +6,6 @@ import asyncio
 import json
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from chaat.realtime import EVENT_MESSAGE_TYPE, user_group
@@ -18,9 +17,11 @@ class EventListener:
 
     def __init__(self, *users: Any) -> None:
         self.layer = get_channel_layer()
+        # One loop for the listener's whole life: channels-redis binds receive state to a loop.
+        self.loop = asyncio.new_event_loop()
         self.channels: dict[str, str] = {}
         for user in users:
-            self.channels[str(user.id)] = async_to_sync(self._join)(user.id)
+            self.channels[str(user.id)] = self.loop.run_until_complete(self._join(user.id))
 
     async def _join(self, user_id: Any) -> str:
         channel = await self.layer.new_channel()
@@ -39,7 +40,7 @@ class EventListener:
 
     def events(self, user: Any, timeout: float = 0.3) -> list[dict[str, Any]]:
         """Everything `user`'s group received since the last call."""
-        return async_to_sync(self._drain)(self.channels[str(user.id)], timeout)
+        return self.loop.run_until_complete(self._drain(self.channels[str(user.id)], timeout))
 
     def types(self, user: Any, timeout: float = 0.3) -> list[str]:
         return [event["type"] for event in self.events(user, timeout)]

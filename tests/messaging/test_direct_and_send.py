@@ -63,6 +63,7 @@ def test_the_other_member_sees_unread_and_the_event(api, shahn, shivam, direct, 
         message = send(api(shahn), direct["id"], "hello").json()
     assert listener.events(shivam) == [{"type": "message.created", "chat_id": direct["id"], "message": message}]
     assert listener.types(shahn) == ["message.created"]
+    assert listener.events(shivam) == []  # delivered once
     inbox = api(shivam).get("/api/v1/chats").json()
     assert inbox["results"][0]["unread_count"] == 1
     assert inbox["results"][0]["last_message"]["text"] == "hello"

@@ -1,0 +1,123 @@
+"""Friends API: thin views that parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from friends import selectors, services
+from friends.serializers import (
+    BlockIn,
+    BlockListOut,
+    BlockOut,
+    FriendListOut,
+    FriendOut,
+    FriendRequestFilterIn,
+    FriendRequestIn,
+    FriendRequestListOut,
+    FriendRequestOut,
+)
+
+PAGE_SIZE = 50
+CURSOR_PARAMETER = OpenApiParameter("cursor", str, description="The `next` link's cursor.")
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _page(request: Request, view: APIView, queryset: QuerySet, ordering: str, out: Any) -> Response:
+    """`{"results", "next"}` with an opaque cursor; a page is one query whatever its size."""
+    paginator = CursorPagination()
+    paginator.page_size, paginator.ordering = PAGE_SIZE, ordering
+    items = paginator.paginate_queryset(queryset, request, view=view)
+    return Response({"results": out(items, many=True).data, "next": paginator.get_next_link()})
+
+
+class FriendListView(APIView):
+    @extend_schema(operation_id="friends_list", parameters=[CURSOR_PARAMETER],
+                   responses={200: FriendListOut})
+    def get(self, request: Request) -> Response:
+        return _page(request, self, selectors.list_friends(request.user), "username", FriendOut)
+
+
+class FriendDetailView(APIView):
+    @extend_schema(operation_id="friends_remove", request=None, responses={204: None})
+    def delete(self, request: Request, user_id: UUID) -> Response:
+        services.unfriend(actor=request.user, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FriendRequestListView(APIView):
+    @extend_schema(
+        operation_id="friend_requests_list",
+        parameters=[FriendRequestFilterIn, CURSOR_PARAMETER],
+        responses={200: FriendRequestListOut},
+    )
+    def get(self, request: Request) -> Response:
+        filters = _valid(FriendRequestFilterIn, request.query_params)
+        requests = selectors.list_friend_requests(user=request.user, **filters)
+        return _page(request, self, requests, "-sent_at", FriendRequestOut)
+
+    @extend_schema(operation_id="friend_requests_send", request=FriendRequestIn,
+                   responses={201: FriendRequestOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(FriendRequestIn, request.data)
+        sent = services.send_friend_request(actor=request.user, to_user_id=data["to"],
+                                            greeting=data["greeting"])
+        return Response(FriendRequestOut(sent).data, status=status.HTTP_201_CREATED)
+
+
+class FriendRequestAcceptView(APIView):
+    @extend_schema(operation_id="friend_requests_accept", request=None,
+                   responses={200: FriendRequestOut})
+    def post(self, request: Request, request_id: UUID) -> Response:
+        accepted = services.accept_friend_request(actor=request.user, request_id=request_id)
+        return Response(FriendRequestOut(accepted).data)
+
+
+class FriendRequestRejectView(APIView):
+    @extend_schema(operation_id="friend_requests_reject", request=None,
+                   responses={200: FriendRequestOut})
+    def post(self, request: Request, request_id: UUID) -> Response:
+        rejected = services.reject_friend_request(actor=request.user, request_id=request_id)
+        return Response(FriendRequestOut(rejected).data)
+
+
+class FriendRequestWithdrawView(APIView):
+    @extend_schema(operation_id="friend_requests_withdraw", request=None,
+                   responses={200: FriendRequestOut})
+    def post(self, request: Request, request_id: UUID) -> Response:
+        withdrawn = services.withdraw_friend_request(actor=request.user, request_id=request_id)
+        return Response(FriendRequestOut(withdrawn).data)
+
+
+class BlockListView(APIView):
+    @extend_schema(operation_id="blocks_list", parameters=[CURSOR_PARAMETER],
+                   responses={200: BlockListOut})
+    def get(self, request: Request) -> Response:
+        return _page(request, self, selectors.list_blocks(user=request.user), "-created_at", BlockOut)
+
+    @extend_schema(operation_id="blocks_create", request=BlockIn,
+                   responses={201: BlockOut, 200: BlockOut})
+    def post(self, request: Request) -> Response:
+        data = _valid(BlockIn, request.data)
+        block, created = services.block_user(actor=request.user, user_id=data["user"])
+        return Response(BlockOut(block).data, status=201 if created else 200)
+
+
+class BlockDetailView(APIView):
+    @extend_schema(operation_id="blocks_remove", request=None, responses={204: None})
+    def delete(self, request: Request, user_id: UUID) -> Response:
+        services.unblock_user(actor=request.user, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
