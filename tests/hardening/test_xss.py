@@ -130,7 +130,7 @@ def display_name_in_friends_list(cast: Cast, payload: str):
 def greeting_of_a_friend_request(cast: Cast, payload: str):
     from friends.services import send_friend_request
 
-    send_friend_request(actor=cast.author, to_id=cast.viewer.id, greeting=payload)
+    send_friend_request(actor=cast.author, to_user_id=cast.viewer.id, greeting=payload)
     return [(cast.client(cast.viewer), "/friends")]
 
 
@@ -168,8 +168,7 @@ def _report(cast: Cast, payload: str):
     from matching.models import Report
 
     services.join_queue(actor=cast.viewer)
-    services.join_queue(actor=cast.author)
-    match = services.active_match_for(user=cast.viewer)
+    match = services.join_queue(actor=cast.author)
     services.report_match(actor=cast.viewer, match_id=match.id, reason=payload)
     return Report.objects.get()
 
@@ -184,7 +183,7 @@ SINKS = [
     Sink("group name in the inbox and the chat page", group_name_in_the_inbox_and_chat,
          ("chat", "messaging.services.create_group")),
     Sink("match report reason in the admin", match_report_reason_in_admin,
-         ("matching.services.report_match", "matching.models.Report", "matching.services.active_match_for")),
+         ("matching.services.report_match", "matching.models.Report")),
 ]
 
 
