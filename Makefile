@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean
+.PHONY: run test install install-dev migrate messages lint check clean fuzz
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-the-check ALLOWED_HOSTS=chaat.example.com \
 	  DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+
+# The full API fuzz (CI runs the same test with 8 examples per operation). Needs DATABASE_URL and
+# REDIS_URL like the tests; FUZZ_MAX_EXAMPLES tunes it (examples are derandomized: reruns are reproducible).
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/pytest tests/hardening/test_fuzz.py -p no:randomly --timeout 3600
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

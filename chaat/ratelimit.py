@@ -12,6 +12,7 @@ counts in this process instead, so login and register stay limited per process.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import threading
@@ -85,11 +86,18 @@ def _count(scope: str, key: str, period: int, delta: int) -> int | None:
         return _count_in_store(_local_cache, key, period, delta)
 
 
+def counter_key(scope: str, ident: str, window: int) -> str:
+    """The cache key of one counter. The ident (a username, an IP) is hashed: keys stay short
+    and safe whatever a client sends, and Redis holds no names or addresses."""
+    digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"rl:{scope}:{digest}:{window}"
+
+
 def _window(scope: str, ident: str, multiplier: int, now: float | None) -> tuple[str, int, int, float]:
     limit, period = rate_for(scope)
     now = time.time() if now is None else now
     window = int(now // period)
-    return f"rl:{scope}:{ident}:{window}", limit * multiplier, period, (window + 1) * period - now
+    return counter_key(scope, ident, window), limit * multiplier, period, (window + 1) * period - now
 
 
 def hit(scope: str, ident: str, *, multiplier: int = 1, now: float | None = None) -> None:

@@ -17,6 +17,8 @@ api_v1 = [
          name="api-docs"),
 ]
 
+handler404 = "chaat.views.not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -218,3 +218,12 @@ def test_the_admin_login_is_csrf_protected_and_rotates_the_session(staff):
                                               "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
     assert response.status_code == 302
     assert client.cookies[django_settings.SESSION_COOKIE_NAME].value != old_key
+
+
+def test_an_unrouted_api_url_is_a_json_404_and_a_site_url_the_site_page(client):
+    api = client.get("/api/v1/chats/not-a-uuid")
+    assert api.status_code == 404
+    assert api.json()["code"] == "not_found"
+    site = client.get("/no-such-page")
+    assert site.status_code == 404
+    assert site["Content-Type"].startswith("text/html")
