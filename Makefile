@@ -28,7 +28,9 @@ messages: $(VENV)/.installed
 run: install messages
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	@if [ -n "$$REDIS_URL" ]; then \
+	@# match_timer ends matches at their deadline; it runs beside the server and stops with it.
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py match_timer & timer=$$!; trap 'kill $$timer 2>/dev/null' EXIT INT TERM; \
+	if [ -n "$$REDIS_URL" ]; then \
 	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
 	    --workers $(WORKERS) --ws-max-size 65536 --no-access-log; \

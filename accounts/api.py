@@ -68,9 +68,7 @@ class LogoutView(APIView):
         if isinstance(request.auth, str):
             services.revoke_token(key=request.auth)
         else:  # signed in through the site's session
-            from django.contrib.auth import logout
-
-            logout(request._request)
+            services.end_session(request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

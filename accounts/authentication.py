@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -17,12 +21,32 @@ def token_digest(key: str) -> str:
 
 def user_for_token(key: str) -> Any | None:
     """The active user owning `key`, or None."""
-    token = (
-        AuthToken.objects.select_related("user").filter(digest=token_digest(key)).first()
-    )
+    return user_for_token_digest(token_digest(key))
+
+
+def user_for_token_digest(digest: str) -> Any | None:
+    """The active user owning the token with this digest, or None (the socket keeps the digest
+    of the token it was opened with, to check it again after a revocation)."""
+    token = AuthToken.objects.select_related("user").filter(digest=digest).first()
     if token is None or not token.user.is_active:
         return None
     return token.user
+
+
+def user_for_session(session_key: str) -> Any | None:
+    """The user signed in with this session, or None: the same checks as Django's `get_user`
+    (the session's password hash must match), but read-only, because the socket that asks must
+    not flush a session that a concurrent request of the same browser is rotating."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user_id, backend_path = session.get(SESSION_KEY), session.get(BACKEND_SESSION_KEY)
+    if user_id is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = load_backend(backend_path).get_user(user_id)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if user is None or not session_hash or not user.is_active:
+        return None
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return user if any(constant_time_compare(session_hash, h) for h in hashes) else None
 
 
 class TokenAuthentication(authentication.TokenAuthentication):

@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +15,7 @@ from accounts import errors
 from accounts.authentication import token_digest
 from accounts.images import clean_image
 from accounts.models import AuthToken, User, username_validator
-from chaat import ratelimit
+from chaat import ratelimit, realtime
 from chaat.errors import Invalid, RateLimited
 
 
@@ -92,8 +92,22 @@ def login_with_token(*, username: str, password: str, client_ip: str) -> tuple[U
     return user, issue_token(user=user)
 
 
+@transaction.atomic
 def revoke_token(*, key: str) -> None:
-    AuthToken.objects.filter(digest=token_digest(key)).delete()
+    """Log a token out; sockets opened with it close (4401) after commit."""
+    token = AuthToken.objects.filter(digest=token_digest(key)).first()
+    if token is not None:
+        token.delete()
+        realtime.recheck_auth_on_commit(user_id=token.user_id)
+
+
+@transaction.atomic
+def end_session(*, request: Any) -> None:
+    """The site's log-out: the session is flushed, and sockets opened with it close (4401)."""
+    user_id = getattr(request.user, "pk", None)
+    logout(request)
+    if user_id is not None:
+        realtime.recheck_auth_on_commit(user_id=user_id)
 
 
 @transaction.atomic
@@ -139,6 +153,8 @@ def change_password(*, user: User, old_password: str, new_password: str,
     if keep_token:
         tokens = tokens.exclude(digest=token_digest(keep_token))
     tokens.delete()
+    # Other sessions fail Django's session hash check from now on; their sockets close too.
+    realtime.recheck_auth_on_commit(user_id=user.id)
 
 
 @transaction.atomic
@@ -152,6 +168,7 @@ def delete_account(*, user: User, password: str) -> None:
     leave_all_chats(user=user)
     avatar = user.avatar.name if user.avatar else None
     storage = user.avatar.storage
+    realtime.recheck_auth_on_commit(user_id=user.id)
     user.delete()
     if avatar:
         transaction.on_commit(lambda: storage.delete(avatar))

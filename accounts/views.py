@@ -81,7 +81,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    services.end_session(request=request)
     return redirect("login")
 
 

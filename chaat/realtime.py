@@ -15,6 +15,8 @@ logger = logging.getLogger(__name__)
 
 # The consumer handles channel messages of this type by forwarding `event` to the client.
 EVENT_MESSAGE_TYPE = "event.forward"
+# ... and messages of this type by checking that the credential it was opened with still holds.
+AUTH_RECHECK_MESSAGE_TYPE = "auth.recheck"
 
 
 def user_group(user_id: UUID | str) -> str:
@@ -22,7 +24,7 @@ def user_group(user_id: UUID | str) -> str:
     return f"user.{UUID(str(user_id)).hex}"
 
 
-def send_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+async def asend_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
     """Send a channel-layer message to each user's group now. Delivery is best effort: a missed
     event is recovered by the client's `?after=<seq>` catch-up, so a broken layer is logged only."""
     layer = get_channel_layer()
@@ -30,9 +32,14 @@ def send_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> No
         return
     try:
         for user_id in dict.fromkeys(str(u) for u in user_ids):
-            async_to_sync(layer.group_send)(user_group(user_id), message)
+            await layer.group_send(user_group(user_id), message)
     except Exception:  # the change is committed; the event is not worth failing the request
         logger.warning("could not publish %s", message.get("event", {}).get("type"), exc_info=True)
+
+
+def send_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+    """`asend_to_users` for synchronous code (services, views)."""
+    async_to_sync(asend_to_users)(user_ids, message)
 
 
 def publish_on_commit(*, user_ids: Iterable[UUID | str], event: dict[str, Any]) -> None:
@@ -41,3 +48,9 @@ def publish_on_commit(*, user_ids: Iterable[UUID | str], event: dict[str, Any]) 
     transaction.on_commit(
         lambda: send_to_users(recipients, {"type": EVENT_MESSAGE_TYPE, "event": event})
     )
+
+
+def recheck_auth_on_commit(*, user_id: UUID | str) -> None:
+    """After a logout, a password change or an account deletion commits, make every open socket
+    of the user check its credential again; those whose token or session is gone close (4401)."""
+    transaction.on_commit(lambda: send_to_users([user_id], {"type": AUTH_RECHECK_MESSAGE_TYPE}))

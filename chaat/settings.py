@@ -146,16 +146,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "chaat"),
+                # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
+                # the cache, request limits and presence stay on REDIS_URL.
+                "hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL),
+                "prefix": CHANNEL_PREFIX,
+                # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per
+                # queued event, so at most ~1 MB for a socket that stops reading; an event not
+                # read within 30 s is dropped, and the client's `?after=<seq>` catch-up recovers it.
                 "capacity": env_int("CHANNEL_CAPACITY", 1000),
                 "expiry": env_int("CHANNEL_EXPIRY", 30),
-                "group_expiry": 86400,
+                # Every socket re-joins its group at each presence heartbeat (20 s), so a dead
+                # process's channels leave the groups after 5 minutes instead of a day.
+                "group_expiry": env_int("CHANNEL_GROUP_EXPIRY", 300),
             },
         }
     }
@@ -163,13 +171,18 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CHANNEL_PREFIX", "chaat"),
+            "KEY_PREFIX": CHANNEL_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Presence (chaat/presence.py): each socket refreshes its entry every PRESENCE_HEARTBEAT seconds;
+# one not refreshed for PRESENCE_TTL seconds (its process was killed) no longer counts.
+PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 20)
+PRESENCE_TTL = env_int("PRESENCE_TTL", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

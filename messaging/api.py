@@ -21,6 +21,9 @@ from messaging.serializers import (
     MessageOut,
     MessagePageOut,
     MessageSendIn,
+    PresenceIn,
+    PresenceListOut,
+    PresenceOut,
     ReadIn,
     chat_data,
     message_data,
@@ -102,3 +105,19 @@ class ReadView(APIView):
         seq = _valid(ReadIn, request.data)["seq"]
         services.mark_read(actor=request.user, chat_id=chat_id, seq=seq)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PresenceView(APIView):
+    @extend_schema(
+        operation_id="presence_list",
+        description="Whether each of your friends is online (has a socket open); `user` (repeatable) "
+                    "narrows the list to those friends. Ids of people who are not your friends are left out.",
+        parameters=[OpenApiParameter("user", UUID, many=True)],
+        responses={200: PresenceListOut},
+    )
+    def get(self, request: Request) -> Response:
+        query = {"user": request.query_params.getlist("user")} if "user" in request.query_params else {}
+        only = _valid(PresenceIn, query).get("user")
+        rows = selectors.friends_presence(user=request.user, only=only)
+        results = PresenceOut([{"user_id": u, "online": online} for u, online in rows], many=True).data
+        return Response({"results": results, "next": None})

@@ -10,4 +10,5 @@ urlpatterns = [
     path("chats/<uuid:chat_id>", api.ChatDetailView.as_view(), name="api-chat"),
     path("chats/<uuid:chat_id>/messages", api.MessageListView.as_view(), name="api-messages"),
     path("chats/<uuid:chat_id>/read", api.ReadView.as_view(), name="api-chat-read"),
+    path("presence", api.PresenceView.as_view(), name="api-presence"),
 ]

@@ -26,3 +26,12 @@ def chat_deleted(chat_id: UUID) -> dict[str, Any]:
 
 def read_updated(chat_id: UUID, user_id: UUID, seq: int) -> dict[str, Any]:
     return {"type": "read.updated", "chat_id": str(chat_id), "user_id": str(user_id), "seq": seq}
+
+
+def typing(chat_id: UUID, user_id: UUID) -> dict[str, Any]:
+    return {"type": "typing", "chat_id": str(chat_id), "user_id": str(user_id)}
+
+
+def presence(user_id: UUID | str, online: bool) -> dict[str, Any]:
+    """To the user's friends when their first socket opens or their last one closes."""
+    return {"type": "presence", "user_id": str(user_id), "online": online}

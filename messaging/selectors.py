@@ -11,7 +11,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
+from chaat import presence
 from chaat.errors import NotFound
+from friends.selectors import friend_id_list
 from messaging.models import Chat, Message, Participant
 
 HISTORY_DEFAULT_LIMIT = 50
@@ -147,3 +149,19 @@ def member_ids(chat_id: UUID) -> list[UUID]:
 def direct_key(a: UUID, b: UUID) -> str:
     low, high = sorted([a, b], key=lambda u: u.int)
     return f"{low.hex}:{high.hex}"
+
+
+def is_online(user_id: UUID) -> bool:
+    """True while the user has at least one open socket (in any server process)."""
+    return presence.is_online(user_id)
+
+
+def friends_presence(*, user: User, only: list[UUID] | None = None) -> list[tuple[UUID, bool]]:
+    """(friend id, online) for each of the viewer's friends, or for those of `only` that are
+    friends: presence is shown to friends only. One query, one Redis call."""
+    friends = friend_id_list(user.id)
+    if only is not None:
+        wanted = set(only)
+        friends = [friend for friend in friends if friend in wanted]
+    online = presence.online_ids(friends)
+    return [(friend, str(friend) in online) for friend in friends]

@@ -107,3 +107,37 @@ class ChatListOut(serializers.Serializer):
 class MessagePageOut(serializers.Serializer):
     results = MessageOut(many=True)
     has_more = serializers.BooleanField()
+
+
+class SocketMessageSendIn(MessageSendIn):
+    """A `message.send` frame: the HTTP send's fields plus the chat; images go over HTTP only."""
+
+    chat_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["text", "sticker"])
+    image = None
+
+
+class SocketReadIn(ReadIn):
+    """A `read` frame."""
+
+    chat_id = serializers.UUIDField()
+
+
+class SocketTypingIn(serializers.Serializer):
+    """A `typing` frame."""
+
+    chat_id = serializers.UUIDField()
+
+
+class PresenceIn(serializers.Serializer):
+    user = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=500)
+
+
+class PresenceOut(serializers.Serializer):
+    user_id = serializers.UUIDField()
+    online = serializers.BooleanField()
+
+
+class PresenceListOut(serializers.Serializer):
+    results = PresenceOut(many=True)
+    next = serializers.CharField(allow_null=True)

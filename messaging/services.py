@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,9 @@ from chaat.errors import Invalid
 from friends.selectors import are_friends, is_blocked_between
 from messaging import errors, events, selectors
 from messaging.models import TEXT_MAX_LENGTH, Chat, Message, Participant, Sticker
+
+# A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
+TYPING_INTERVAL = 2
 
 # --- chats ---------------------------------------------------------------------------------------
 
@@ -226,3 +230,35 @@ def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
                                    event=events.read_updated(chat_id, actor.id, seq))
     return max(seq, participant.last_read_seq)
 
+
+
+@transaction.atomic
+def purge_chats(*, chat_ids: list[UUID]) -> int:
+    """Delete these chats for everyone, with their messages and image files (used by the 90-day
+    purge of matches). Each member gets `chat.deleted`. Returns how many messages went."""
+    if not chat_ids:
+        return 0
+    list(Chat.objects.select_for_update().filter(id__in=chat_ids).order_by("id").values_list("id"))
+    for chat_id, user_id in Participant.objects.filter(chat_id__in=chat_ids).values_list("chat_id", "user_id"):
+        realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
+    messages = Message.objects.filter(chat_id__in=chat_ids).count()
+    _delete_chat_files(chat_ids)
+    Chat.objects.filter(id__in=chat_ids).delete()
+    return messages
+
+
+def notify_typing(*, actor: User, chat_id: UUID) -> bool:
+    """Tell the chat's other members that `actor` is typing. Nothing is stored; at most one
+    broadcast per user and chat every TYPING_INTERVAL seconds, counted in the shared cache so
+    that all the user's sockets, in every process, count together. Returns whether it was sent.
+    Raises NotFound for a chat the actor is not in (so a removed member's typing goes nowhere)."""
+    selectors.access_participant(user=actor, chat_id=chat_id)
+    try:
+        first = cache.add(f"typing:{actor.id}:{chat_id}", 1, timeout=TYPING_INTERVAL)
+    except Exception:  # the shared cache is down: a typing hint is not worth an error
+        first = True
+    if first:
+        others = [user_id for user_id in selectors.member_ids(chat_id) if user_id != actor.id]
+        # No transaction is open here, so this publishes at once.
+        realtime.publish_on_commit(user_ids=others, event=events.typing(chat_id, actor.id))
+    return first
