@@ -25,6 +25,7 @@ ERRORS = {
     "413": "Too large.",
     "415": "Unsupported media type.",
     "429": "Throttled: wait `Retry-After` seconds.",
+    "503": "The database is briefly unreachable (`database_unavailable`): retry after `Retry-After` seconds.",
 }
 
 
@@ -41,7 +42,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
                 if status == "401" and not needs_credentials:
                     continue
                 answer: dict[str, Any] = {"description": description, "content": error}
-                if status == "429":
+                if status in {"429", "503"}:
                     answer["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "required": True}}
                 responses.setdefault(status, answer)
     return result

@@ -18,6 +18,7 @@ api_v1 = [
 ]
 
 handler404 = "chaat.views.not_found"
+handler500 = "chaat.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,3 +22,24 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "not_found", "detail": _("Not found.")}, status=404)
     return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler. Django calls it while handling the exception, so it can tell a database
+    that cannot be reached (down, restarting, refusing connections) from a bug: that is 503
+    `database_unavailable`, worth retrying in a moment; anything else stays a 500. Under /api/
+    both are JSON."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        body = {"code": "database_unavailable", "detail": _("The service is briefly unavailable. Try again.")}
+        status = 503
+    else:
+        body = {"code": "server_error", "detail": _("Something went wrong on our side.")}
+        status = 500
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(body, status=status)
+    else:
+        response = HttpResponse(body["detail"], content_type="text/plain; charset=utf-8", status=status)
+    if status == 503:
+        response["Retry-After"] = "2"
+    return response

@@ -1,0 +1,113 @@
+"""Faults against real server processes on PostgreSQL + Redis: the database cut off and back,
+Redis stopped mid-run, a server process SIGKILLed while clients send. Each asserts that nothing
+acknowledged is lost or doubled. The private Redis and the PostgreSQL proxy are this test's own;
+the machine's shared servers are never touched."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+from django.db import connection
+
+from accounts.services import issue_token
+from messaging import services as messaging
+from messaging.models import Message
+from tests.factories import befriend
+from tests.hardening.procs import TcpProxy, port_is_free
+from tests.servers import child_database_url, live_servers  # noqa: F401 - the fixture
+
+pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
+
+OUTAGE = 4.0  # seconds without the database or Redis
+ANSWER_WITHIN = 5.0  # no request may hang longer than this during an outage
+
+
+def direct_chat(a, b):
+    befriend(a, b)
+    return messaging.get_or_create_direct_chat(actor=a, other_id=b.id)[0]
+
+
+def assert_nothing_lost_or_doubled(chat_id, acked: dict[str, str]) -> None:
+    """Every acknowledged client_id is one stored message, and the chat's seqs are 1..N."""
+    rows = list(Message.objects.filter(chat_id=chat_id).values_list("client_id", "id", "seq"))
+    by_client = {}
+    for client_id, message_id, _seq in rows:
+        assert str(client_id) not in by_client, f"client_id {client_id} stored twice"
+        by_client[str(client_id)] = str(message_id)
+    for client_id, message_id in acked.items():
+        assert by_client.get(client_id) == message_id, f"acknowledged {client_id} is not stored as {message_id}"
+    seqs = sorted(seq for *_, seq in rows)
+    assert seqs == list(range(1, len(seqs) + 1)), "seq has gaps"
+
+
+def send(client: httpx.Client, chat_id, client_id: str, text: str) -> httpx.Response:
+    return client.post(f"/api/v1/chats/{chat_id}/messages",
+                       json={"kind": "text", "text": text, "client_id": client_id})
+
+
+# --- F4: PostgreSQL unreachable ----------------------------------------------------------------
+
+
+@pytest.fixture
+def db_proxy():
+    port = next(p for p in range(8180, 8200) if port_is_free(p))
+    proxy = TcpProxy(target_port=int(connection.settings_dict["PORT"] or 5432), port=port)
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+def test_a_database_outage_answers_503_at_once_and_the_app_recovers_by_itself(live_servers, db_proxy, shahn, shivam):
+    chat = direct_chat(shahn, shivam)
+    through_proxy = child_database_url().replace(f":{connection.settings_dict['PORT'] or 5432}/",
+                                                 f":{db_proxy.port}/")
+    [server] = live_servers(1, DATABASE_URL=through_proxy)
+    client = httpx.Client(base_url=server.url(""), timeout=30,
+                          headers={"Authorization": f"Token {issue_token(user=shahn)}"})
+    acked: dict[str, str] = {}
+    unanswered: list[str] = []
+    for i in range(3):
+        client_id = str(uuid.uuid4())
+        response = send(client, chat.id, client_id, f"before {i}")
+        assert response.status_code == 201
+        acked[client_id] = response.json()["id"]
+
+    db_proxy.cut()
+    started, slowest, during = time.monotonic(), 0.0, 0
+    while time.monotonic() - started < OUTAGE:
+        client_id = str(uuid.uuid4())
+        t0 = time.monotonic()
+        response = send(client, chat.id, client_id, "during")
+        slowest = max(slowest, time.monotonic() - t0)
+        assert response.status_code == 503, response.text
+        assert response.json()["code"] == "database_unavailable"
+        assert int(response.headers["Retry-After"]) >= 1
+        unanswered.append(client_id)
+        during += 1
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.json()["database"] == "down"
+    assert slowest < ANSWER_WITHIN, f"a request hung {slowest:.1f} s"
+
+    db_proxy.restore()
+    restored = time.monotonic()
+    while True:
+        client_id = str(uuid.uuid4())
+        response = send(client, chat.id, client_id, "after")
+        if response.status_code == 201:
+            acked[client_id] = response.json()["id"]
+            break
+        assert time.monotonic() - restored < ANSWER_WITHIN, "no recovery 5 s after the database returned"
+        time.sleep(0.2)
+    recovery = time.monotonic() - restored
+    # The client retries what was not acknowledged, with the same client_ids: each lands once.
+    for client_id in unanswered:
+        response = send(client, chat.id, client_id, "during")
+        assert response.status_code in {200, 201}
+        acked[client_id] = response.json()["id"]
+    assert client.get("/healthz").status_code == 200
+    assert_nothing_lost_or_doubled(chat.id, acked)
+    print(f"\nF4: {during} requests during a {OUTAGE:.0f} s outage, slowest answer {slowest:.2f} s, "
+          f"recovered {recovery:.2f} s after the database returned, {len(acked)} messages, 0 lost, 0 doubled")
