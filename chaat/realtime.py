@@ -10,6 +10,7 @@ from uuid import UUID
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,13 @@ async def asend_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]
         return
     try:
         for user_id in dict.fromkeys(str(u) for u in user_ids):
-            await layer.group_send(user_group(user_id), message)
+            try:
+                await layer.group_send(user_group(user_id), message)
+            except (ConnectionError, RedisConnectionError):
+                # After Redis restarts, each pooled connection fails once before it is replaced:
+                # try once more, or an event sent to connected sockets would be dropped
+                # (a repeat is harmless: clients keep messages by seq).
+                await layer.group_send(user_group(user_id), message)
     except Exception:  # the change is committed; the event is not worth failing the request
         logger.warning("could not publish %s", message.get("event", {}).get("type"), exc_info=True)
 

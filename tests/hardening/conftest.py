@@ -27,3 +27,6 @@ def cache_on_private_redis(settings, private_redis):
     }
     yield private_redis
     settings.CACHES = original  # before the private Redis goes: the suite's teardown clears the cache
+
+
+from tests.servers import live_servers  # noqa: E402, F401 - the fixture, for the fault tests and the soak

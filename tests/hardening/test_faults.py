@@ -17,7 +17,7 @@ from messaging import services as messaging
 from messaging.models import Message
 from tests.factories import befriend
 from tests.hardening.procs import TcpProxy, port_is_free
-from tests.servers import child_database_url, live_servers  # noqa: F401 - the fixture
+from tests.servers import child_database_url
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
@@ -111,3 +111,69 @@ def test_a_database_outage_answers_503_at_once_and_the_app_recovers_by_itself(li
     assert_nothing_lost_or_doubled(chat.id, acked)
     print(f"\nF4: {during} requests during a {OUTAGE:.0f} s outage, slowest answer {slowest:.2f} s, "
           f"recovered {recovery:.2f} s after the database returned, {len(acked)} messages, 0 lost, 0 doubled")
+
+
+# --- F1 and F3: chat traffic through faults -------------------------------------------------------
+
+
+def make_clients(n: int, servers: list[str], ledger):
+    """n users in pairs, each pair with a direct chat; client i is homed on server i % len."""
+    from tests.factories import UserFactory
+    from tests.hardening.chatload import ChatClient
+
+    users = [UserFactory(username=f"load{i}") for i in range(n)]
+    chats: dict[int, list[str]] = {i: [] for i in range(n)}
+    for i in range(0, n, 2):
+        chat = direct_chat(users[i], users[i + 1])
+        chats[i].append(str(chat.id))
+        chats[i + 1].append(str(chat.id))
+    return [ChatClient(name=u.username, token=issue_token(user=u), chats=chats[i],
+                       servers=servers[i % len(servers):] + servers[:i % len(servers)], ledger=ledger)
+            for i, u in enumerate(users)]
+
+
+def test_redis_stopped_mid_run_sends_still_succeed_sockets_close_and_catch_up_finds_everything(
+        live_servers, private_redis):
+    from asgiref.sync import async_to_sync
+
+    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+
+    servers = live_servers(2, REDIS_URL=private_redis.url, CHANNEL_PREFIX="f1")
+    ledger = Ledger()
+    clients = make_clients(10, [s.url("").rstrip("/") for s in servers], ledger)
+    marks: dict[str, float] = {}
+    health: list[tuple[float, int]] = []
+
+    def stop_redis() -> None:
+        marks["stopped"] = time.monotonic()
+        private_redis.stop()
+        deadline = time.monotonic() + OUTAGE
+        while time.monotonic() < deadline:
+            t0 = time.monotonic()
+            response = httpx.get(servers[0].url("/healthz"), timeout=10)
+            health.append((t0 - marks["stopped"], response.status_code, time.monotonic() - t0))
+            time.sleep(0.25)
+        marks["acked_before_return"] = len(ledger.acked)
+        marks["failures_during"] = ledger.send_failures
+
+    def start_redis() -> None:
+        private_redis.start()
+        marks["started"] = time.monotonic()
+
+    async def scenario() -> None:
+        await run_traffic(clients, seconds=14, interval=0.5, at=[(4, stop_redis), (4.1, start_redis)])
+
+    async_to_sync(scenario)()
+    result = compare_with_database(clients, ledger)
+    print(f"\nF1: {result}, send failures during the outage {marks['failures_during']}, first /healthz 503 "
+          f"after {min((t for t, s, _ in health if s == 503), default=None)} s, "
+          f"reconnects {sum(c.reconnects for c in clients)}, gap fetches {sum(c.gap_fetches for c in clients)}")
+    assert result["lost"] == 0 and result["doubled"] == 0
+    assert ledger.server_errors == 0
+    assert marks["failures_during"] == 0, "HTTP sends must succeed while Redis is down"
+    first_503 = next((t for t, status, _ in health if status == 503), None)
+    assert first_503 is not None and first_503 <= 2.0, "/healthz must report the channel layer down within 2 s"
+    for client in clients:
+        closed = [t - marks["stopped"] for t in client.closes if t >= marks["stopped"]]
+        assert closed and closed[0] <= 5.0, f"{client.name}'s socket was not closed within 5 s of the outage"
+        assert client.reconnects >= 1
