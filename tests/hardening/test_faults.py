@@ -177,3 +177,33 @@ def test_redis_stopped_mid_run_sends_still_succeed_sockets_close_and_catch_up_fi
         closed = [t - marks["stopped"] for t in client.closes if t >= marks["stopped"]]
         assert closed and closed[0] <= 5.0, f"{client.name}'s socket was not closed within 5 s of the outage"
         assert client.reconnects >= 1
+
+
+def test_a_server_killed_while_clients_send_loses_no_acknowledged_message(live_servers):
+    from asgiref.sync import async_to_sync
+
+    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+
+    doomed, survivor = live_servers(2)
+    ledger = Ledger()
+    clients = make_clients(10, [doomed.url("").rstrip("/"), survivor.url("").rstrip("/")], ledger)
+    on_survivor = [c for i, c in enumerate(clients) if i % 2 == 1]
+    marks: dict[str, float] = {}
+
+    def kill() -> None:
+        marks["killed"] = time.monotonic()
+        doomed.kill()
+
+    async def scenario() -> None:
+        await run_traffic(clients, seconds=12, interval=0.4, at=[(4, kill)])
+
+    async_to_sync(scenario)()
+    result = compare_with_database(clients, ledger)
+    print(f"\nF3: {result}, send retries {ledger.send_failures}, reconnects {sum(c.reconnects for c in clients)}")
+    assert result["lost"] == 0 and result["doubled"] == 0
+    assert ledger.server_errors == 0
+    for client in on_survivor:
+        assert not [t for t in client.closes if t >= marks["killed"]], f"{client.name} on the survivor was cut off"
+    for client in clients:
+        if client not in on_survivor:
+            assert client.reconnects >= 1, f"{client.name} did not move to the surviving server"
