@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,13 +12,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chaat.errors import Invalid
+from chaat.errors import Invalid, TooLarge
 from chaat.pagination import decode_cursor, page
 from messaging import selectors, services
 from messaging.serializers import (
     ChatListOut,
     ChatOut,
+    ChatRenameIn,
     DirectChatIn,
+    GroupCreateIn,
+    MemberAddIn,
+    MemberRoleIn,
+    MessageEditIn,
+    MessageEditListOut,
+    MessageEditOut,
     MessageOut,
     MessagePageOut,
     MessageSendIn,
@@ -25,6 +33,8 @@ from messaging.serializers import (
     PresenceListOut,
     PresenceOut,
     ReadIn,
+    StickerListOut,
+    StickerOut,
     chat_data,
     message_data,
 )
@@ -50,7 +60,30 @@ def _int_param(request: Request, name: str, *, low: int, high: int | None = None
     return value
 
 
-class ChatListView(APIView):
+def _refuse_oversized_body(request: Request) -> None:
+    """Bodies over 8 MiB are 413, except multipart image uploads (up to IMAGE_MAX_BYTES plus the
+    form around it). Django limits only non-file form data; DRF's JSON parser reads the stream
+    with no limit at all, so the declared length is checked before parsing."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if (request.content_type or "").startswith("multipart/"):
+        limit = settings.IMAGE_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if length > limit:
+        raise TooLarge(_("The request body is too large."))
+
+
+class ChatsAPIView(APIView):
+    """The base of this module's views: oversized bodies are refused before any parsing."""
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _refuse_oversized_body(request)
+
+
+class ChatListView(ChatsAPIView):
     @extend_schema(operation_id="chats_list", parameters=[OpenApiParameter("cursor", str)],
                    responses={200: ChatListOut})
     def get(self, request: Request) -> Response:
@@ -59,7 +92,7 @@ class ChatListView(APIView):
         return Response(page(request, ChatOut(entries, many=True).data, after))
 
 
-class DirectChatView(APIView):
+class DirectChatView(ChatsAPIView):
     @extend_schema(operation_id="chats_direct", request=DirectChatIn, responses={200: ChatOut, 201: ChatOut})
     def post(self, request: Request) -> Response:
         other = _valid(DirectChatIn, request.data)["user"]
@@ -68,13 +101,67 @@ class DirectChatView(APIView):
         return Response(chat_data(entry), status=201 if created else 200)
 
 
-class ChatDetailView(APIView):
+class GroupCreateView(ChatsAPIView):
+    @extend_schema(operation_id="chats_groups_create", request=GroupCreateIn, responses={201: ChatOut})
+    def post(self, request: Request) -> Response:
+        """Create a group: you are its owner, `members` must be your friends (400 `not_friends`
+        with `fields.members` listing the others), at most 256 members with you (400
+        `too_many_members`). Its history starts with a system message."""
+        data = _valid(GroupCreateIn, request.data)
+        chat = services.create_group(actor=request.user, name=data["name"], member_ids=data["members"])
+        return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat.id)), status=201)
+
+
+class ChatDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_retrieve", responses={200: ChatOut})
     def get(self, request: Request, chat_id: UUID) -> Response:
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
+    @extend_schema(operation_id="chats_rename", request=ChatRenameIn, responses={200: ChatOut})
+    def patch(self, request: Request, chat_id: UUID) -> Response:
+        """Rename a group: its owner or an admin only (403 otherwise, and for other kinds of chat)."""
+        name = _valid(ChatRenameIn, request.data)["name"]
+        services.rename_group(actor=request.user, chat_id=chat_id, name=name)
+        return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
-class MessageListView(APIView):
+    @extend_schema(operation_id="chats_delete", responses={204: None})
+    def delete(self, request: Request, chat_id: UUID) -> Response:
+        """Delete this chat for you: you leave it and its history is gone for you. In a group the
+        others see you leave; if you owned it, ownership passes to the longest-standing admin, else
+        the longest-standing member. A direct chat comes back, with only the messages from then on,
+        when either of you writes again. When the last participant leaves, the chat, its messages
+        and its files are deleted."""
+        services.leave_chat(actor=request.user, chat_id=chat_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MemberListView(ChatsAPIView):
+    @extend_schema(operation_id="chats_members_add", request=MemberAddIn, responses={201: ChatOut})
+    def post(self, request: Request, chat_id: UUID) -> Response:
+        """The group's owner or an admin adds one of their friends (400 `not_friends` otherwise,
+        409 `already_member`); a system message records it."""
+        user_id = _valid(MemberAddIn, request.data)["user"]
+        services.add_member(actor=request.user, chat_id=chat_id, user_id=user_id)
+        return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)), status=201)
+
+
+class MemberDetailView(ChatsAPIView):
+    @extend_schema(operation_id="chats_members_role", request=MemberRoleIn, responses={200: ChatOut})
+    def patch(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
+        """The group's owner makes a member an `admin`, or an admin a `member` again."""
+        role = _valid(MemberRoleIn, request.data)["role"]
+        services.set_member_role(actor=request.user, chat_id=chat_id, user_id=user_id, role=role)
+        return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
+
+    @extend_schema(operation_id="chats_members_remove", responses={204: None})
+    def delete(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
+        """Anyone removes themself (leaving, as `DELETE /chats/{id}`); the owner removes anyone,
+        an admin removes plain members (403 otherwise). A system message records it."""
+        services.remove_member(actor=request.user, chat_id=chat_id, user_id=user_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessageListView(ChatsAPIView):
     @extend_schema(
         operation_id="chats_messages_list",
         parameters=[OpenApiParameter("before", int), OpenApiParameter("after", int),
@@ -99,7 +186,7 @@ class MessageListView(APIView):
         return Response(message_data(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class ReadView(APIView):
+class ReadView(ChatsAPIView):
     @extend_schema(operation_id="chats_read", request=ReadIn, responses={204: None})
     def post(self, request: Request, chat_id: UUID) -> Response:
         seq = _valid(ReadIn, request.data)["seq"]
@@ -121,3 +208,36 @@ class PresenceView(APIView):
         rows = selectors.friends_presence(user=request.user, only=only)
         results = PresenceOut([{"user_id": u, "online": online} for u, online in rows], many=True).data
         return Response({"results": results, "next": None})
+
+
+class MessageDetailView(ChatsAPIView):
+    @extend_schema(operation_id="chats_messages_edit", request=MessageEditIn, responses={200: MessageOut})
+    def patch(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
+        """The sender edits a text message (403 for others and other kinds, 409 `message_deleted`);
+        the previous text is kept for `.../edits`."""
+        text = _valid(MessageEditIn, request.data)["text"]
+        message = services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id, text=text)
+        return Response(message_data(message))
+
+    @extend_schema(operation_id="chats_messages_delete", responses={204: None})
+    def delete(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
+        """The sender, or a group's owner or admin, deletes a message: it stays as a tombstone
+        (`deleted: true`) and its text, sticker, image and earlier versions are erased."""
+        services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MessageEditListView(ChatsAPIView):
+    @extend_schema(operation_id="chats_messages_edits", responses={200: MessageEditListOut})
+    def get(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
+        """Earlier versions of a message, oldest first (not the current text; empty after deletion)."""
+        participant = selectors.access_participant(user=request.user, chat_id=chat_id)
+        edits = selectors.list_edits(participant=participant, message_id=message_id)
+        return Response({"results": MessageEditOut(edits, many=True).data})
+
+
+class StickerListView(ChatsAPIView):
+    @extend_schema(operation_id="stickers_list", responses={200: StickerListOut})
+    def get(self, request: Request) -> Response:
+        """The built-in sticker pack (all of it: a short list, never paginated)."""
+        return Response({"results": StickerOut(selectors.list_stickers(), many=True).data, "next": None})

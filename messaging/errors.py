@@ -23,3 +23,25 @@ class MatchEnded(ChaatError):
 class NotAllowed(ChaatError):
     code, status = "forbidden", 403
     default_detail = _("You may not do that in this chat.")
+
+
+class MembersNotFriends(ChaatError):
+    """Adding people to a group who are not your friends; `fields` names them."""
+
+    code, status = "not_friends", 400
+    default_detail = _("You can only add your friends.")
+
+
+class TooManyMembers(ChaatError):
+    code, status = "too_many_members", 400
+    default_detail = _("A group has at most 256 members.")
+
+
+class AlreadyMember(ChaatError):
+    code, status = "already_member", 409
+    default_detail = _("This person is already in the chat.")
+
+
+class MessageDeleted(ChaatError):
+    code, status = "message_deleted", 409
+    default_detail = _("This message was deleted.")

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
 from chaat import presence
 from chaat.errors import NotFound
 from friends.selectors import friend_id_list
-from messaging.models import Chat, Message, Participant
+from messaging.models import Chat, Message, MessageEdit, Participant, Sticker
 
 HISTORY_DEFAULT_LIMIT = 50
 
@@ -32,6 +32,17 @@ class ChatEntry:
     @property
     def activity(self) -> datetime:
         return self.chat.last_message_at or self.chat.created_at
+
+    @property
+    def others(self) -> list[User]:
+        """The members other than the viewer."""
+        return [m for m in self.members if m.id != self.participant.user_id]
+
+    @property
+    def may_manage(self) -> bool:
+        """Owner or admin of a group: may rename, add, remove and delete others' messages."""
+        return self.chat.kind == Chat.Kind.GROUP and self.participant.role in (Participant.Role.OWNER,
+                                                                                Participant.Role.ADMIN)
 
 
 def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
@@ -71,6 +82,7 @@ def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
     members: dict[UUID, list[User]] = {chat_id: [] for chat_id in chat_ids}
     for member in Participant.objects.filter(chat_id__in=chat_ids).select_related("user").order_by("joined_at"):
         members[member.chat_id].append(member.user)
+    _add_direct_partners_who_left(rows, members)
     last: dict[UUID, Message] = {
         m.chat_id: m
         for m in Message.objects.filter(chat_id__in=chat_ids, seq=F("chat__last_seq")).select_related(
@@ -84,6 +96,20 @@ def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
             message = None
         entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread))
     return entries
+
+
+def _add_direct_partners_who_left(rows: list[Participant], members: dict[UUID, list[User]]) -> None:
+    """Deleting a direct chat is private: whoever still has it keeps seeing who it is with.
+    One more query, only when such chats are on the page."""
+    missing: dict[UUID, list[UUID]] = {}
+    for p in rows:
+        if p.chat.kind == Chat.Kind.DIRECT and len(members[p.chat_id]) < 2:
+            present = {user.id for user in members[p.chat_id]}
+            missing[p.chat_id] = [UUID(part) for part in p.chat.direct_key.split(":") if UUID(part) not in present]
+    if missing:
+        users = User.objects.in_bulk([uid for ids in missing.values() for uid in ids])
+        for chat_id, ids in missing.items():
+            members[chat_id].extend(users[uid] for uid in ids if uid in users)
 
 
 def _participations(**filters: Any) -> QuerySet[Participant]:
@@ -132,7 +158,7 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     more lies beyond it (older for `before` or the default, newer for `after`)."""
     messages = Message.objects.filter(
         chat_id=participant.chat_id, seq__gte=participant.visible_from_seq
-    ).select_related("sender", "sticker")
+    ).select_related("sender", "sticker", "reply_to", "reply_to__sender")
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
         return page[:limit], len(page) > limit
@@ -165,3 +191,39 @@ def friends_presence(*, user: User, only: list[UUID] | None = None) -> list[tupl
         friends = [friend for friend in friends if friend in wanted]
     online = presence.online_ids(friends)
     return [(friend, str(friend) in online) for friend in friends]
+
+
+def list_edits(*, participant: Participant, message_id: UUID) -> list[MessageEdit]:
+    """The earlier versions of a message the participant may see, oldest first (none once the
+    message is deleted: deletion erases them)."""
+    if not Message.objects.filter(pk=message_id, chat_id=participant.chat_id,
+                                  seq__gte=participant.visible_from_seq).exists():
+        raise NotFound()
+    return list(MessageEdit.objects.filter(message_id=message_id).order_by("edited_at", "id"))
+
+
+def list_stickers() -> list[Sticker]:
+    return list(Sticker.objects.order_by("pack", "position"))
+
+
+def get_message(*, participant: Participant, seq: int) -> Message:
+    message = (
+        Message.objects.select_related("sender", "sticker", "reply_to", "reply_to__sender")
+        .filter(chat_id=participant.chat_id, seq=seq, seq__gte=participant.visible_from_seq)
+        .first()
+    )
+    if message is None:
+        raise NotFound()
+    return message
+
+
+def others_read_seq(*, participant: Participant) -> int:
+    """The furthest read marker among the other members (for "seen" marks)."""
+    markers = Participant.objects.filter(chat_id=participant.chat_id).exclude(pk=participant.pk)
+    return max(markers.values_list("last_read_seq", flat=True), default=0)
+
+
+def list_members(*, chat_id: UUID) -> list[Participant]:
+    """The chat's participants with their users, owner first, then by when they joined."""
+    order = Case(When(role=Participant.Role.OWNER, then=0), When(role=Participant.Role.ADMIN, then=1), default=2)
+    return list(Participant.objects.filter(chat_id=chat_id).select_related("user").order_by(order, "joined_at"))

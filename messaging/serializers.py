@@ -140,4 +140,38 @@ class PresenceOut(serializers.Serializer):
 
 class PresenceListOut(serializers.Serializer):
     results = PresenceOut(many=True)
+
+
+class GroupCreateIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    members = serializers.ListField(child=serializers.UUIDField(), allow_empty=True, max_length=1000)
+
+
+class ChatRenameIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class MemberAddIn(serializers.Serializer):
+    user = serializers.UUIDField()
+
+
+class MemberRoleIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=["admin", "member"])
+
+
+class MessageEditIn(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX_LENGTH * 2, allow_blank=True, trim_whitespace=False)
+
+
+class MessageEditOut(serializers.Serializer):
+    text = serializers.CharField()
+    edited_at = serializers.DateTimeField()
+
+
+class MessageEditListOut(serializers.Serializer):
+    results = MessageEditOut(many=True)
+
+
+class StickerListOut(serializers.Serializer):
+    results = StickerOut(many=True)
     next = serializers.CharField(allow_null=True)

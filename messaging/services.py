@@ -12,19 +12,24 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from chaat import ratelimit, realtime
-from chaat.errors import Invalid
-from friends.selectors import are_friends, is_blocked_between
+from chaat.errors import Invalid, NotFound
+from friends.selectors import are_friends, friend_id_list, is_blocked_between
 from messaging import errors, events, selectors
-from messaging.models import TEXT_MAX_LENGTH, Chat, Message, Participant, Sticker
+from messaging.models import TEXT_MAX_LENGTH, Chat, Message, MessageEdit, Participant, Sticker
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
 TYPING_INTERVAL = 2
 
 # --- chats ---------------------------------------------------------------------------------------
 
+GROUP_MAX_MEMBERS = 256
+GROUP_NAME_MAX_LENGTH = 100
+MANAGERS = (Participant.Role.OWNER, Participant.Role.ADMIN)
+
 
 def _publish_chat(kind: str, chat_id: UUID, user_ids: list[UUID] | None = None) -> None:
-    """Send `chat.<kind>` to each member (or to `user_ids`), each with the chat as they see it."""
+    """Send `chat.<kind>` to each member (or to `user_ids`), each with the chat as they see it,
+    read after commit."""
 
     def send() -> None:
         for user_id, entry in selectors.chat_for_members(chat_id).items():
@@ -33,6 +38,187 @@ def _publish_chat(kind: str, chat_id: UUID, user_ids: list[UUID] | None = None) 
                                                    "event": events.chat_event(kind, entry)})
 
     transaction.on_commit(send)
+
+
+def _lock_chat(*, actor: User, chat_id: UUID) -> Participant:
+    """The actor's participation with the chat row locked (NotFound if not a member)."""
+    return selectors.access_participant(user=actor, chat_id=chat_id, lock_chat=True)
+
+
+def _system_message(chat: Chat, text: str) -> Message:
+    """Record a group change in the history: kind system, no sender, the next seq; every
+    member (as of the change) gets `message.created` after commit."""
+    now = timezone.now()
+    message = Message(chat=chat, kind=Message.Kind.SYSTEM, text=text, created_at=now)
+    message.seq = _next_seq(chat.id, now)
+    message.save(force_insert=True)
+    realtime.publish_on_commit(user_ids=selectors.member_ids(chat.id),
+                               event=events.message_event("created", message))
+    return message
+
+
+def _check_friends(actor: User, user_ids: list[UUID]) -> list[User]:
+    """The users, if each is an active friend of the actor; else MembersNotFriends naming them."""
+    friends = set(friend_id_list(actor.id))
+    users = {u.id: u for u in User.objects.filter(pk__in=user_ids, is_active=True)}
+    strangers = [str(uid) for uid in user_ids if uid not in friends or uid not in users]
+    if strangers:
+        raise errors.MembersNotFriends(fields={"members": strangers})
+    return [users[uid] for uid in user_ids]
+
+
+def _clean_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(fields={"name": [_("Give the group a name.")]})
+    if len(name) > GROUP_NAME_MAX_LENGTH:
+        raise Invalid(fields={"name": [_("At most %(n)d characters.") % {"n": GROUP_NAME_MAX_LENGTH}]})
+    return name
+
+
+def _check_manager(participant: Participant) -> None:
+    if participant.chat.kind != Chat.Kind.GROUP or participant.role not in MANAGERS:
+        raise errors.NotAllowed()
+
+
+@transaction.atomic
+def create_group(*, actor: User, name: str, member_ids: list[UUID]) -> Chat:
+    """A group owned by the actor with these friends as members (the actor may be listed too).
+    Raises Invalid (name), MembersNotFriends (400, `fields.members` lists the others),
+    TooManyMembers (more than 256 with the owner). Members get `chat.created`, then the
+    system message's `message.created`."""
+    name = _clean_name(name)
+    others = list(dict.fromkeys(uid for uid in member_ids if uid != actor.id))
+    if len(others) + 1 > GROUP_MAX_MEMBERS:
+        raise errors.TooManyMembers()
+    members = _check_friends(actor, others)
+    chat = Chat.objects.create(kind=Chat.Kind.GROUP, name=name, created_by=actor)
+    now = timezone.now()
+    Participant.objects.bulk_create(
+        [Participant(chat=chat, user=actor, role=Participant.Role.OWNER, joined_at=now)]
+        + [Participant(chat=chat, user=user, joined_at=now) for user in members]
+    )
+    _publish_chat("created", chat.id)
+    _system_message(chat, _("%(actor)s created the group “%(name)s”.") % {"actor": actor.name, "name": name})
+    return chat
+
+
+@transaction.atomic
+def rename_group(*, actor: User, chat_id: UUID, name: str) -> Chat:
+    """Owner or admin renames a group (NotAllowed otherwise); members get `chat.updated`."""
+    participant = _lock_chat(actor=actor, chat_id=chat_id)
+    _check_manager(participant)
+    chat = participant.chat
+    name = _clean_name(name)
+    if name != chat.name:
+        chat.name = name
+        chat.save(update_fields=["name"])
+        _publish_chat("updated", chat.id)
+        _system_message(chat, _("%(actor)s renamed the group to “%(name)s”.") % {"actor": actor.name, "name": name})
+    return chat
+
+
+@transaction.atomic
+def add_member(*, actor: User, chat_id: UUID, user_id: UUID) -> Participant:
+    """Owner or admin adds one of their friends to a group. Raises NotAllowed, MembersNotFriends
+    (`fields.user`), AlreadyMember (409), TooManyMembers. The newcomer gets `chat.created`, the
+    others `chat.member_added`; everyone then the system message."""
+    participant = _lock_chat(actor=actor, chat_id=chat_id)
+    _check_manager(participant)
+    chat = participant.chat
+    try:
+        (user,) = _check_friends(actor, [user_id])
+    except errors.MembersNotFriends as exc:
+        raise errors.MembersNotFriends(fields={"user": [str(user_id)]}) from exc
+    if Participant.objects.filter(chat=chat, user=user).exists():
+        raise errors.AlreadyMember()
+    if Participant.objects.filter(chat=chat).count() >= GROUP_MAX_MEMBERS:
+        raise errors.TooManyMembers()
+    added = Participant.objects.create(chat=chat, user=user, visible_from_seq=1)
+    _publish_chat("created", chat.id, [user.id])
+    _publish_chat("member_added", chat.id, [uid for uid in selectors.member_ids(chat.id) if uid != user.id])
+    _system_message(chat, _("%(actor)s added %(user)s.") % {"actor": actor.name, "user": user.name})
+    return added
+
+
+@transaction.atomic
+def set_member_role(*, actor: User, chat_id: UUID, user_id: UUID, role: str) -> Participant:
+    """The owner makes a member an admin or an admin a member again (NotAllowed for anyone else,
+    or to change the owner). Members get `chat.updated`."""
+    participant = _lock_chat(actor=actor, chat_id=chat_id)
+    if participant.chat.kind != Chat.Kind.GROUP or participant.role != Participant.Role.OWNER:
+        raise errors.NotAllowed()
+    if role not in (Participant.Role.ADMIN, Participant.Role.MEMBER):
+        raise Invalid(fields={"role": [_("Choose admin or member.")]})
+    target = Participant.objects.filter(chat_id=chat_id, user_id=user_id).select_related("user").first()
+    if target is None:
+        raise NotFound()
+    if target.role == Participant.Role.OWNER:
+        raise errors.NotAllowed()
+    if target.role != role:
+        target.role = role
+        target.save(update_fields=["role"])
+        _publish_chat("updated", chat_id)
+    return target
+
+
+@transaction.atomic
+def remove_member(*, actor: User, chat_id: UUID, user_id: UUID) -> None:
+    """Take someone out of a group. Anyone may remove themself (that is leaving, see leave_chat);
+    the owner removes anyone, an admin removes plain members only (NotAllowed otherwise).
+    The removed person gets `chat.deleted`, the others `chat.member_removed` and the system message."""
+    if user_id == actor.id:
+        participant = _lock_chat(actor=actor, chat_id=chat_id)
+        if participant.chat.kind != Chat.Kind.GROUP:
+            raise errors.NotAllowed()
+        _leave(participant)
+        return
+    participant = _lock_chat(actor=actor, chat_id=chat_id)
+    _check_manager(participant)
+    target = Participant.objects.filter(chat_id=chat_id, user_id=user_id).select_related("user").first()
+    if target is None:
+        raise NotFound()
+    if participant.role == Participant.Role.ADMIN and target.role != Participant.Role.MEMBER:
+        raise errors.NotAllowed()
+    target.delete()
+    realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
+    _publish_chat("member_removed", chat_id)
+    _system_message(participant.chat, _("%(actor)s removed %(user)s.") % {"actor": actor.name,
+                                                                          "user": target.user.name})
+
+
+@transaction.atomic
+def leave_chat(*, actor: User, chat_id: UUID) -> None:
+    """Delete this chat for the actor: they leave it and its history is gone for them
+    (`chat.deleted` to their connections). In a group the others get `chat.member_removed` and a
+    system message; an owner who leaves hands the group to the longest-standing admin, else the
+    longest-standing member. In a direct chat the other person notices nothing, and the chat comes
+    back for the actor with only new messages when either writes again. The last participant out
+    deletes the chat with its messages (and, after commit, its files)."""
+    _leave(_lock_chat(actor=actor, chat_id=chat_id))
+
+
+def _leave(participant: Participant) -> None:
+    """Take this participant out of its (locked) chat; see leave_chat."""
+    chat, user = participant.chat, participant.user
+    participant.delete()
+    realtime.publish_on_commit(user_ids=[user.id], event=events.chat_deleted(chat.id))
+    remaining = Participant.objects.filter(chat=chat).select_related("user").order_by("joined_at", "id")
+    if not remaining.exists():
+        _delete_chats([chat.id])
+        return
+    if chat.kind == Chat.Kind.DIRECT:
+        return
+    _publish_chat("member_removed", chat.id)
+    if chat.kind != Chat.Kind.GROUP:
+        return
+    _system_message(chat, _("%(user)s left.") % {"user": user.name})
+    if participant.role == Participant.Role.OWNER:
+        heir = remaining.filter(role=Participant.Role.ADMIN).first() or remaining.first()
+        heir.role = Participant.Role.OWNER
+        heir.save(update_fields=["role"])
+        _publish_chat("updated", chat.id)
+        _system_message(chat, _("%(user)s is now the owner.") % {"user": heir.user.name})
 
 
 @transaction.atomic
@@ -85,26 +271,31 @@ def create_match_chat(*, user_a: User, user_b: User) -> Chat:
     return chat
 
 
-def _delete_chat_files(chat_ids: list[UUID]) -> None:
-    """Erase the image files of these chats once their rows are gone for good."""
-    images = Message.objects.filter(chat_id__in=chat_ids).exclude(image="")
-    files = [(m.image.storage, name) for m in images for name in (m.image.name, m.thumbnail.name) if name]
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+def _message_files(messages: Any) -> list[tuple[Any, str]]:
+    return [file for message in messages.exclude(image="") for file in _message_files_of(message)]
+
+
+def _erase_files_on_commit(files: list[tuple[Any, str]]) -> None:
+    """Files are not transactional: erase them only once the rows that named them are gone."""
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+
+def _delete_chats(chat_ids: list[UUID]) -> None:
+    """Delete these (locked, empty) chats with their messages; their files go after commit."""
+    _erase_files_on_commit(_message_files(Message.objects.filter(chat_id__in=chat_ids)))
+    Chat.objects.filter(id__in=chat_ids).delete()
 
 
 @transaction.atomic
 def leave_all_chats(*, user: User) -> None:
-    """Take `user` out of every chat; a chat left with no participant is deleted with its messages
-    and files (the last-participant rule)."""
+    """Take `user` out of every chat (account deletion), each as leave_chat would: events,
+    system messages and ownership hand-over included; empty chats are deleted."""
     chat_ids = list(Participant.objects.filter(user=user).values_list("chat_id", flat=True))
-    if not chat_ids:
-        return
+    # Lock in a fixed order so two deletions sharing chats cannot deadlock.
     list(Chat.objects.select_for_update().filter(id__in=chat_ids).order_by("id").values_list("id"))
-    Participant.objects.filter(user=user).delete()
-    empty = list(Chat.objects.filter(id__in=chat_ids, participants__isnull=True).values_list("id", flat=True))
-    if empty:
-        _delete_chat_files(empty)
-        Chat.objects.filter(id__in=empty).delete()
+    for participant in Participant.objects.filter(user=user).select_related("chat", "user").order_by("chat_id"):
+        _leave(participant)
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -148,7 +339,10 @@ def _next_seq(chat_id: UUID, now: Any) -> int:
             "WHERE id = %s RETURNING last_seq",
             [now, chat_id.hex if connection.vendor == "sqlite" else chat_id],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    if row is None:  # the chat was deleted while we waited for its lock
+        raise NotFound()
+    return row[0]
 
 
 def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str = "",
@@ -181,6 +375,11 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
     _check_may_send(participant, actor)
     message = Message(chat_id=chat_id, sender=actor, kind=kind, client_id=client_id)
+    if reply_to is not None:
+        if not Message.objects.filter(pk=reply_to, chat_id=chat_id,
+                                      seq__gte=participant.visible_from_seq).exists():
+            raise Invalid(fields={"reply_to": [_("No such message in this chat.")]})
+        message.reply_to_id = reply_to
     if kind == Message.Kind.TEXT:
         message.text = _clean_text(text, required=True)
     elif kind == Message.Kind.STICKER:
@@ -194,20 +393,32 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
         attach_image(message, image)
     else:
         raise Invalid(fields={"kind": [_("Send text, a sticker or an image.")]})
-    if reply_to is not None:
-        if not Message.objects.filter(pk=reply_to, chat_id=chat_id,
-                                      seq__gte=participant.visible_from_seq).exists():
-            raise Invalid(fields={"reply_to": [_("No such message in this chat.")]})
-        message.reply_to_id = reply_to
-    message.created_at = timezone.now()
-    message.seq = _next_seq(chat_id, message.created_at)
-    message.save(force_insert=True)
-    Participant.objects.filter(pk=participant.pk).update(last_read_seq=message.seq)
+    try:
+        _store(message, participant)
+    except BaseException:
+        # The image files were written already; without the row nothing would ever erase them.
+        for storage, name in _message_files_of(message):
+            storage.delete(name)
+        raise
     recipients = selectors.member_ids(chat_id)
     if participant.chat.kind == Chat.Kind.DIRECT and len(recipients) < 2:
         recipients.append(_return_to_direct_chat(participant.chat, actor.id, message.seq))
     realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
     return message
+
+
+def _store(message: Message, participant: Participant) -> None:
+    """Number and insert the message, moving the sender's read marker to it. _next_seq takes the
+    chat row's lock; a sender removed from the chat meanwhile finds its participation gone."""
+    message.created_at = timezone.now()
+    message.seq = _next_seq(message.chat_id, message.created_at)
+    message.save(force_insert=True)
+    if not Participant.objects.filter(pk=participant.pk).update(last_read_seq=message.seq):
+        raise NotFound()
+
+
+def _message_files_of(message: Message) -> list[tuple[Any, str]]:
+    return [(message.image.storage, name) for name in (message.image.name, message.thumbnail.name) if name]
 
 
 def _return_to_direct_chat(chat: Chat, actor_id: UUID, seq: int) -> UUID:
@@ -242,8 +453,7 @@ def purge_chats(*, chat_ids: list[UUID]) -> int:
     for chat_id, user_id in Participant.objects.filter(chat_id__in=chat_ids).values_list("chat_id", "user_id"):
         realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
     messages = Message.objects.filter(chat_id__in=chat_ids).count()
-    _delete_chat_files(chat_ids)
-    Chat.objects.filter(id__in=chat_ids).delete()
+    _delete_chats(chat_ids)
     return messages
 
 
@@ -262,3 +472,79 @@ def notify_typing(*, actor: User, chat_id: UUID) -> bool:
         # No transaction is open here, so this publishes at once.
         realtime.publish_on_commit(user_ids=others, event=events.typing(chat_id, actor.id))
     return first
+
+
+def _access_message(participant: Participant, message_id: UUID, *, lock: bool = False) -> Message:
+    """A message of the participant's chat that they may see, or NotFound."""
+    messages = Message.objects.select_related("sender", "sticker")
+    if lock:
+        messages = messages.select_for_update(of=("self",))
+    message = messages.filter(pk=message_id, chat_id=participant.chat_id,
+                              seq__gte=participant.visible_from_seq).first()
+    if message is None:
+        raise NotFound()
+    return message
+
+
+@transaction.atomic
+def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> Message:
+    """The sender changes the text of their text message; the previous text is kept as a
+    MessageEdit. Raises NotAllowed (someone else's message, not a text message), MessageDeleted
+    (409), the send checks (blocked, not friends, match ended) and Invalid for the text.
+    Members get `message.updated`."""
+    participant = selectors.access_participant(user=actor, chat_id=chat_id)
+    message = _access_message(participant, message_id, lock=True)
+    if message.sender_id != actor.id or message.kind != Message.Kind.TEXT:
+        raise errors.NotAllowed()
+    if message.deleted:
+        raise errors.MessageDeleted()
+    _check_may_send(participant, actor)
+    text = _clean_text(text, required=True)
+    if text == message.text:
+        return message
+    now = timezone.now()
+    MessageEdit.objects.create(message=message, text=message.text, edited_at=now)
+    message.text, message.edited_at = text, now
+    message.save(update_fields=["text", "edited_at"])
+    realtime.publish_on_commit(user_ids=selectors.member_ids(chat_id), event=events.message_event("updated", message))
+    return message
+
+
+@transaction.atomic
+def delete_message(*, actor: User, chat_id: UUID, message_id: UUID) -> Message:
+    """The sender, or a group's owner or admin, deletes a message (NotAllowed for others): it stays
+    as a tombstone. Deleting a tombstone again changes nothing. See _tombstone."""
+    participant = selectors.access_participant(user=actor, chat_id=chat_id)
+    message = _access_message(participant, message_id, lock=True)
+    may_moderate = participant.chat.kind == Chat.Kind.GROUP and participant.role in MANAGERS
+    if message.kind == Message.Kind.SYSTEM or (message.sender_id != actor.id and not may_moderate):
+        raise errors.NotAllowed()
+    return _tombstone(message)
+
+
+@transaction.atomic
+def moderate_message(*, moderator: User, message_id: UUID) -> Message:
+    """Site staff delete any message, exactly as its sender would (the admin's moderation action)."""
+    if not moderator.is_staff:
+        raise errors.NotAllowed()
+    message = Message.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound()
+    return _tombstone(message)
+
+
+def _tombstone(message: Message) -> Message:
+    """Erase a (locked) message's content in the database (text, sticker, image, earlier
+    versions); its image files go after commit. Members get `message.deleted`."""
+    if message.deleted:
+        return message
+    _erase_files_on_commit(_message_files_of(message))
+    MessageEdit.objects.filter(message=message).delete()
+    message.text, message.sticker, message.image, message.thumbnail = "", None, "", ""
+    message.image_width = message.image_height = None
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["text", "sticker", "image", "thumbnail", "image_width", "image_height",
+                                "deleted_at"])
+    realtime.publish_on_commit(user_ids=selectors.member_ids(message.chat_id),
+                               event=events.message_event("deleted", message))
+    return message

@@ -1,10 +1,307 @@
+"""The chat pages of the site: the same services as the API, then a redirect (POST-redirect-GET).
+The conversation page and its fragments follow the DOM contract the live-site JavaScript uses."""
+
 from __future__ import annotations
 
+import uuid
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from chaat.errors import ChaatError, NotFound
+from chaat.site import add_error
+from friends.selectors import friend_id_list
+from messaging import selectors, services
+from messaging.forms import EditForm, GroupForm, RenameForm
+from messaging.models import Message, Participant
+from messaging.selectors import ChatEntry
+
+FRAGMENT_LIMIT = 100
+
+
+def _entry(request: HttpRequest, chat_id: UUID) -> ChatEntry:
+    try:
+        return selectors.get_chat(user=request.user, chat_id=chat_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _chat_url(chat_id: UUID, seq: int | None = None) -> str:
+    url = reverse("chat", kwargs={"chat_id": chat_id})
+    return f"{url}#m-{seq}" if seq else url
+
+
+def _quote_visible_replies(items: list[Message], participant: Participant) -> list[Message]:
+    """A reply shows what it answers, unless that is older than what this member may see."""
+    for message in items:
+        quoted = message.reply_to
+        message.quoted = quoted if quoted is not None and quoted.seq >= participant.visible_from_seq else None
+    return items
+
+
+def _message_context(entry: ChatEntry) -> dict[str, Any]:
+    """What templates/messaging/_message.html needs besides the message."""
+    return {"chat": entry.chat, "may_manage": entry.may_manage}
+
+
+def _friends(user: User, exclude: set[UUID] = frozenset()) -> list[User]:
+    ids = [uid for uid in friend_id_list(user.id) if uid not in exclude]
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username"))
 
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "messaging/inbox.html", {"chats": []})
+    entries, _after = selectors.list_chats(user=request.user, limit=200)
+    return render(request, "messaging/inbox.html", {"entries": entries, "nav": "chats"})
+
+
+@login_required
+@require_GET
+def chat_row(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    return render(request, "messaging/_chat_row.html", {"entry": _entry(request, chat_id)})
+
+
+@login_required
+def chat(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    return _conversation(request, _entry(request, chat_id))
+
+
+def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", error: str = "",
+                  status: int = 200) -> HttpResponse:
+    before = _int(request.GET.get("before"))
+    participant = entry.participant
+    items, has_more = selectors.list_messages(participant=participant, before=before)
+    if before is None and items and items[-1].seq > participant.last_read_seq:
+        # Opening the latest page of a chat is reading it.
+        participant.last_read_seq = services.mark_read(actor=request.user, chat_id=entry.chat.id, seq=items[-1].seq)
+    reply_to = None
+    if request.GET.get("reply"):
+        try:
+            reply_to = Message.objects.filter(pk=UUID(request.GET["reply"]), chat_id=entry.chat.id,
+                                              seq__gte=participant.visible_from_seq, deleted_at__isnull=True).first()
+        except ValueError:
+            reply_to = None
+    context = {
+        "entry": entry,
+        "items": _quote_visible_replies(items, participant),
+        "has_more": has_more,
+        "before": before,
+        "others_read_seq": selectors.others_read_seq(participant=participant),
+        "stickers": selectors.list_stickers(),
+        "client_id": uuid.uuid4(),
+        "reply_to": reply_to,
+        "draft": draft,
+        "error": error,
+        "nav": "chats",
+        **_message_context(entry),
+    }
+    return render(request, "messaging/chat.html", context, status=status)
+
+
+@login_required
+@require_POST
+def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    """The send form without JavaScript: a sticker button, an image or text decide the kind."""
+    entry = _entry(request, chat_id)
+    data = request.POST
+    image = request.FILES.get("image")
+    kind = "sticker" if data.get("sticker") else "image" if image else data.get("kind") or "text"
+    try:
+        client_id = UUID(data.get("client_id", ""))
+    except ValueError:
+        client_id = uuid.uuid4()
+    reply_to = None
+    if data.get("reply_to"):
+        try:
+            reply_to = UUID(data["reply_to"])
+        except ValueError:
+            reply_to = None
+    try:
+        message, _created = services.send_message(actor=request.user, chat_id=chat_id, client_id=client_id,
+                                                  kind=kind, text=data.get("text", ""), sticker=data.get("sticker"),
+                                                  image=image, reply_to=reply_to)
+    except ChaatError as exc:
+        detail = "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs) or str(exc.detail)
+        return _conversation(request, entry, draft=data.get("text", ""), error=detail, status=exc.status)
+    return redirect(_chat_url(chat_id, message.seq))
+
+
+@login_required
+@require_GET
+def chat_fragments(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    """`?after=<seq>`: the messages after it (at most 100, ascending); `?seq=<seq>`: that one."""
+    entry = _entry(request, chat_id)
+    seq, after = _int(request.GET.get("seq")), _int(request.GET.get("after"))
+    if seq is not None:
+        try:
+            items = [selectors.get_message(participant=entry.participant, seq=seq)]
+        except NotFound as exc:
+            raise Http404 from exc
+    else:
+        items, _more = selectors.list_messages(participant=entry.participant, after=after or 0,
+                                               limit=FRAGMENT_LIMIT)
+    context = {"items": _quote_visible_replies(items, entry.participant), **_message_context(entry)}
+    return render(request, "messaging/_messages.html", context)
+
+
+@login_required
+@require_POST
+def chat_start_direct(request: HttpRequest) -> HttpResponse:
+    """Open (or start) the direct chat with a friend: the Friends page posts here."""
+    try:
+        other_id = UUID(request.POST.get("user", ""))
+        chat, _created = services.get_or_create_direct_chat(actor=request.user, other_id=other_id)
+    except ValueError:
+        messages.error(request, _("No such user."))
+    except ChaatError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        return redirect(_chat_url(chat.id))
+    return redirect("friends")
+
+
+@login_required
+def group_new(request: HttpRequest) -> HttpResponse:
+    friends = _friends(request.user)
+    form = GroupForm(request.POST or None, friends=friends)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chat = services.create_group(actor=request.user, name=form.cleaned_data["name"],
+                                         member_ids=[UUID(m) for m in form.cleaned_data["members"]])
+        except ChaatError as exc:
+            add_error(form, exc)
+        else:
+            return redirect(_chat_url(chat.id))
+    return render(request, "messaging/group_new.html", {"form": form, "friends": friends, "nav": "chats"},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def chat_settings(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    """Group settings (rename, add, remove, roles, leave); for other chats only "delete chat"."""
+    entry = _entry(request, chat_id)
+    if request.method == "POST":
+        return _settings_action(request, entry)
+    members = selectors.list_members(chat_id=chat_id)
+    me = entry.participant
+    rows = [
+        {
+            "participant": p,
+            "may_remove": entry.may_manage and p.user_id != me.user_id and (
+                me.role == Participant.Role.OWNER or p.role == Participant.Role.MEMBER),
+            "may_promote": me.role == Participant.Role.OWNER and p.role != Participant.Role.OWNER,
+        }
+        for p in members
+    ]
+    context = {
+        "entry": entry,
+        "rows": rows,
+        "rename_form": RenameForm(initial={"name": entry.chat.name}),
+        "addable": _friends(request.user, exclude={p.user_id for p in members}) if entry.may_manage else [],
+        "nav": "chats",
+    }
+    return render(request, "messaging/settings.html", context)
+
+
+def _settings_action(request: HttpRequest, entry: ChatEntry) -> HttpResponse:
+    chat_id, action, data = entry.chat.id, request.POST.get("action"), request.POST
+    try:
+        if action == "rename":
+            services.rename_group(actor=request.user, chat_id=chat_id, name=data.get("name", ""))
+            messages.success(request, _("Group renamed."))
+        elif action == "add":
+            services.add_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
+            messages.success(request, _("Member added."))
+        elif action == "remove":
+            services.remove_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
+            messages.success(request, _("Member removed."))
+        elif action == "role":
+            services.set_member_role(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")),
+                                     role=data.get("role", ""))
+            messages.success(request, _("Role changed."))
+        else:
+            raise Http404
+    except ValueError:
+        messages.error(request, _("Choose someone first."))
+    except ChaatError as exc:
+        detail = "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs if action == "rename")
+        messages.error(request, detail or str(exc.detail))
+    return redirect("chat-settings", chat_id=chat_id)
+
+
+@login_required
+@require_POST
+def chat_delete(request: HttpRequest, chat_id: UUID) -> HttpResponse:
+    """Delete chat: leave it; its history is gone for you."""
+    try:
+        services.leave_chat(actor=request.user, chat_id=chat_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    messages.success(request, _("Chat deleted."))
+    return redirect("inbox")
+
+
+def _message(request: HttpRequest, entry: ChatEntry, message_id: UUID) -> Message:
+    message = Message.objects.filter(pk=message_id, chat_id=entry.chat.id,
+                                     seq__gte=entry.participant.visible_from_seq).first()
+    if message is None:
+        raise Http404
+    return message
+
+
+@login_required
+def message_edit(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
+    """A small page to edit your own text message without JavaScript."""
+    entry = _entry(request, chat_id)
+    message = _message(request, entry, message_id)
+    if message.sender_id != request.user.id or message.kind != Message.Kind.TEXT or message.deleted:
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"text": message.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id,
+                                  text=form.cleaned_data["text"])
+        except ChaatError as exc:
+            add_error(form, exc)
+        else:
+            return redirect(_chat_url(chat_id, message.seq))
+    context = {"entry": entry, "message": message, "form": form, "nav": "chats"}
+    return render(request, "messaging/message_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def message_delete(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
+    entry = _entry(request, chat_id)
+    message = _message(request, entry, message_id)
+    try:
+        services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
+    except ChaatError as exc:
+        messages.error(request, str(exc.detail))
+    return redirect(_chat_url(chat_id, message.seq))
+
+
+@login_required
+@require_GET
+def message_edits(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
+    entry = _entry(request, chat_id)
+    message = _message(request, entry, message_id)
+    edits = selectors.list_edits(participant=entry.participant, message_id=message_id)
+    return render(request, "messaging/message_edits.html",
+                  {"entry": entry, "message": message, "edits": edits, "nav": "chats"})

@@ -23,6 +23,8 @@ def test_it_loads_the_people_of_the_design_notes_and_is_idempotent(capsys):
     assert set(User.objects.values_list("username", flat=True)) == {"shahn", "shivam", "udit", "kai", "jorden", "wendy"}
     assert FriendRequest.objects.get().greeting == "hi"
     assert Message.objects.filter(text="helloo", sender__username="shivam").exists()
+    group = Chat.objects.get(kind="group", name="group-1")
+    assert group.participants.count() == 3 and group.messages.filter(kind="text").count() == 3
     output = capsys.readouterr().out
     assert "chaat-demo-2026" in output and "wendy" in output
 

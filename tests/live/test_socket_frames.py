@@ -238,6 +238,7 @@ async def test_chat_created_reaches_both_members(shahn, shivam):
 async def test_a_member_who_left_gets_nothing_more_from_the_chat(shahn, shivam, udit, group):
     me, leaver = await connect(shahn), await connect(shivam)
     await database_sync_to_async(services.leave_all_chats)(user=shivam)
+    assert [f["type"] for f in await frames_until_quiet(leaver)] == ["chat.deleted"]  # the leave itself
     await me.send_json_to({"type": "typing", "chat_id": str(group.id)})
     await me.send_json_to(text_frame(group.id, "after you left"))
     assert "message.ack" in [f["type"] for f in await frames_until_quiet(me)]

@@ -14,6 +14,7 @@ from accounts.models import User
 from friends import services as friends
 from friends.selectors import are_friends
 from messaging import services as messaging
+from messaging.models import Chat
 
 DEMO_PASSWORD = "chaat-demo-2026"  # noqa: S105 - printed for the demo logins on purpose
 PEOPLE = [
@@ -33,6 +34,9 @@ DIRECT_MESSAGES = [
     ("kai", "jorden", ["kai:hi", "jorden:hey man"]),
     ("kai", "wendy", ["wendy:hello"]),
 ]
+# The SQL notes' group chat "group-1" of shahn, shivam and udit.
+GROUP = ("group-1", "shahn", ["shivam", "udit"],
+         ["shahn:Welcome to group-1!", "udit:hey all", "shivam:helloo everyone"])
 
 
 def _client_id(*parts: str) -> uuid.UUID:
@@ -54,6 +58,7 @@ class Command(BaseCommand):
         for a, b, lines in DIRECT_MESSAGES:
             chat, _created = messaging.get_or_create_direct_chat(actor=users[a], other_id=users[b].id)
             self._say(chat.id, users, lines, f"{a}-{b}")
+        self._group(users)
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         for username, display_name, _language in PEOPLE:
             self.stdout.write(f"  {username:8} {display_name}")
@@ -69,3 +74,11 @@ class Command(BaseCommand):
             who, text = line.split(":", 1)
             messaging.send_message(actor=users[who], chat_id=chat_id, kind="text", text=text,
                                    client_id=_client_id(key, str(number)))
+
+    def _group(self, users: dict[str, User]) -> None:
+        name, owner, members, lines = GROUP
+        chat = Chat.objects.filter(kind=Chat.Kind.GROUP, name=name, created_by=users[owner]).first()
+        if chat is None:
+            chat = messaging.create_group(actor=users[owner], name=name,
+                                          member_ids=[users[m].id for m in members])
+        self._say(chat.id, users, lines, name)

@@ -1,0 +1,98 @@
+"""Admin for chats and messages: read-only views (changes go through messaging.services), plus a
+moderation action that deletes messages exactly as their senders would."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from messaging import services
+from messaging.models import Chat, Message, Participant, Sticker
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows are shown, never edited here: every change has a service with its rules and events."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    fields = ["user", "role", "joined_at", "last_read_seq", "visible_from_seq"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Chat)
+class ChatAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "created_at", "last_seq", "last_message_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["name", "participants__user__username"]
+    readonly_fields = ["id", "kind", "name", "created_at", "created_by", "direct_key", "last_seq", "last_message_at"]
+    inlines = [ParticipantInline]
+    show_full_result_count = False
+
+
+class DeletedFilter(admin.SimpleListFilter):
+    title = _("deleted")
+    parameter_name = "deleted"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deleted_at__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "sender", "kind", "excerpt", "created_at", "is_deleted"]
+    list_filter = ["kind", DeletedFilter, "created_at"]
+    search_fields = ["text", "sender__username"]
+    list_select_related = ["sender"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["id", "chat", "seq", "sender", "kind", "text", "sticker", "image", "image_width",
+                       "image_height", "reply_to", "client_id", "created_at", "edited_at", "deleted_at"]
+    actions = ["tombstone"]
+    show_full_result_count = False
+
+    @admin.display(description=_("text"))
+    def excerpt(self, message: Message) -> str:
+        return Truncator(message.text).chars(80)
+
+    @admin.display(description=_("deleted"), boolean=True)
+    def is_deleted(self, message: Message) -> bool:
+        return message.deleted
+
+    @admin.action(description=_("Delete for everyone (leave a tombstone)"))
+    def tombstone(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("id", flat=True))
+        for message_id in ids:
+            services.moderate_message(moderator=request.user, message_id=message_id)
+        self.message_user(request, ngettext("%(n)d message deleted.", "%(n)d messages deleted.", len(ids))
+                          % {"n": len(ids)}, messages.SUCCESS)
+
+
+@admin.register(Sticker)
+class StickerAdmin(ReadOnlyAdmin):
+    list_display = ["id", "pack", "name", "position"]

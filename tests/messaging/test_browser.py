@@ -1,0 +1,81 @@
+"""Two people chatting in a real browser (Chromium through Playwright), without the live socket."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from messaging import services
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium(monkeypatch):
+    if not shutil.which(CHROMIUM):
+        pytest.skip("needs Chromium")
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code (Playwright's documented setting for Django tests).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+def signed_in(chromium, live_server, user):
+    page = chromium.new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/chats")
+    page.errors = errors
+    return page
+
+
+@pytest.fixture
+def direct(shahn, shivam, udit, circle):
+    """Made before the browser starts: Playwright's event loop would keep its events from going out."""
+    return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+
+
+def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_server, shahn, shivam):
+    me, friend = signed_in(chromium, live_server, shahn), signed_in(chromium, live_server, shivam)
+
+    me.goto(f"{live_server.url}/chats/{direct.id}")
+    me.fill("#send-text", "Hi <b>Shivam</b>\nsecond line")
+    me.click("#send-form button:has-text('Send')")
+    me.wait_for_selector("#m-1")
+    assert me.inner_html("#m-1 .text") == "Hi &lt;b&gt;Shivam&lt;/b&gt;<br>second line"
+
+    friend.goto(f"{live_server.url}/chats")
+    assert friend.text_content(f"#chat-{direct.id} .badge.unread") == "1"
+    friend.click(f"#chat-{direct.id} .chat-link")
+    friend.click("#m-1 a:has-text('Reply')")
+    friend.fill("#send-text", "Hello!")
+    friend.click("#send-form button:has-text('Send')")
+    friend.wait_for_selector("#m-2 blockquote.quote")
+
+    me.goto(f"{live_server.url}/chats/new")
+    me.fill("input[name=name]", "Weekend")
+    me.check("label:has-text('Shivam')")
+    me.check("label:has-text('Udit')")
+    me.click("main form button[type=submit]")
+    me.wait_for_selector("#conversation[data-kind=group]")
+    group_url = me.url.split("#")[0]
+    friend.goto(group_url)
+    friend.fill("#send-text", "I'm in")
+    friend.click("#send-form button:has-text('Send')")
+    friend.wait_for_selector("#m-2.mine")
+    me.goto(group_url)
+    assert me.text_content("#m-2 .text") == "I'm in"
+    assert "created the group" in me.text_content("#m-1")
+    assert me.errors == [] and friend.errors == []
