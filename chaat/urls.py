@@ -17,6 +17,7 @@ api_v1 = [
          name="api-docs"),
 ]
 
+handler400 = "chaat.views.bad_request"
 handler404 = "chaat.views.not_found"
 handler500 = "chaat.views.server_error"
 

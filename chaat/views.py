@@ -6,6 +6,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 
 
@@ -43,3 +44,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if status == 503:
         response["Retry-After"] = "2"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for requests Django itself refuses before any view (too many form fields, a suspicious
+    header): JSON under /api/, like every other API error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "invalid", "detail": _("The request is malformed.")}, status=400)
+    return default_bad_request(request, exception)

@@ -183,6 +183,8 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (CHAT + "/members", "POST"): Cell(scene_group, object_rule(owner=201, member=403),
                                       lambda s: {"user": str(s.cast["newcomer"].id)}),
     (CHAT + "/members/<uuid:user_id>", "DELETE"): Cell(scene_group, object_rule(owner=204, member=403)),
+    (CHAT + "/members/<uuid:user_id>", "PATCH"): Cell(scene_group, object_rule(owner=200, member=403),
+                                                      lambda s: {"role": "admin"}),
     (CHAT + "/messages", "GET"): Cell(scene_group, object_rule(owner=200, member=200)),
     (CHAT + "/messages", "POST"): Cell(scene_group, object_rule(owner=201, member=201),
                                        lambda s: {"kind": "text", "text": "hi", "client_id": str(uuid.uuid4())}),

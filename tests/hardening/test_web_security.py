@@ -14,6 +14,7 @@ from django.conf import settings as django_settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 
+from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory
 from tests.hardening.markup import EXPECTED_CSP, csp_directives, inline_code
 from tests.hardening.routes import api_routes, walk
@@ -227,3 +228,11 @@ def test_an_unrouted_api_url_is_a_json_404_and_a_site_url_the_site_page(client):
     site = client.get("/no-such-page")
     assert site.status_code == 404
     assert site["Content-Type"].startswith("text/html")
+
+
+def test_a_request_django_refuses_before_the_view_is_a_json_400_under_the_api(shahn):
+    client = client_for(shahn)
+    fields = {f"f{i}": "x" for i in range(1200)}  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.post("/api/v1/chats/groups", fields, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
