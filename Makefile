@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean fuzz
+.PHONY: run test install install-dev migrate messages lint check clean fuzz soak
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ check: install-dev
 # REDIS_URL like the tests; FUZZ_MAX_EXAMPLES tunes it (examples are derandomized: reruns are reproducible).
 fuzz: install-dev
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/pytest tests/hardening/test_fuzz.py -p no:randomly --timeout 3600
+
+# The soak (not in CI): 500 clients on 2 server processes for 10 minutes, then sent / delivered /
+# lost / doubled, p99 latency per minute and server RSS. DATABASE_URL must name a scratch
+# PostgreSQL database; SOAK_CLIENTS and SOAK_MINUTES shorten it.
+soak: install-dev
+	$(PY) -m tests.hardening.soak
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -154,7 +154,11 @@ if REDIS_URL:
             "CONFIG": {
                 # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
                 # the cache, request limits and presence stay on REDIS_URL.
-                "hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL),
+                # redis-py reads with a 5 s socket timeout by default, exactly as long as the
+                # layer's blocking pop (BZPOPMIN, 5 s): under load the read timed out and took
+                # the socket down with it. Reads get 10 s; connecting stays quick.
+                "hosts": [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2}
+                          for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)],
                 "prefix": CHANNEL_PREFIX,
                 # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per
                 # queued event, so at most ~1 MB for a socket that stops reading; an event not

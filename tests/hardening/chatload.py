@@ -90,13 +90,14 @@ class ChatClient:
                                               open_timeout=3, close_timeout=1, max_size=2**20) as ws:
                     if not first:
                         self.reconnects += 1
-                        # The server accepts the handshake before it joins our group; frames are
-                        # handled after that, so a pong means events reach us from now on. Only
-                        # then catch up, or a message committed in between is never seen.
-                        await ws.send('{"type":"ping"}')
-                        while orjson.loads(await ws.recv()).get("type") != "pong":
-                            pass
-                        await self.catch_up()  # what was published while we were away
+                    # The server accepts the handshake before it joins our group; frames are
+                    # handled after that, so a pong means events reach us from now on. Only then
+                    # load what we missed (or the history, the first time), or a message
+                    # committed in between would never be seen.
+                    await ws.send('{"type":"ping"}')
+                    while orjson.loads(await ws.recv()).get("type") != "pong":
+                        pass
+                    await self.catch_up()
                     first = False
                     self.connected.set()
                     async for raw in ws:
@@ -152,8 +153,9 @@ def compare_with_database(clients: list[ChatClient], ledger: Ledger) -> dict[str
 
     chat_ids = {chat for client in clients for chat in client.chats}
     rows = list(Message.objects.filter(chat_id__in=chat_ids).values_list("chat_id", "seq", "id", "client_id"))
-    stored = {str(client_id): str(message_id) for _, _, message_id, client_id in rows}
-    doubled = len(rows) - len(stored)
+    sent_rows = [(str(client_id), str(message_id)) for _, _, message_id, client_id in rows if client_id]
+    stored = dict(sent_rows)  # system messages have no client_id
+    doubled = len(sent_rows) - len(stored)
     lost = sum(1 for client_id, message_id in ledger.acked.items() if stored.get(client_id) != message_id)
     by_chat: dict[str, dict[int, str]] = defaultdict(dict)
     for chat_id, seq, message_id, _ in rows:
@@ -165,7 +167,7 @@ def compare_with_database(clients: list[ChatClient], ledger: Ledger) -> dict[str
                 if client.seen[chat_id].get(seq) != message_id:
                     unseen.append((client.name, chat_id[:8], seq, client.seen[chat_id].get(seq)))
     deliveries = sum(len(client.seen[chat]) for client in clients for chat in client.chats)
-    return {"stored": len(rows), "acked": len(ledger.acked), "lost": lost + len(unseen), "doubled": doubled,
+    return {"stored": len(sent_rows), "acked": len(ledger.acked), "lost": lost + len(unseen), "doubled": doubled,
             "deliveries": deliveries, "live_duplicates": ledger.live_duplicates, "unseen": unseen[:10]}
 
 
@@ -176,7 +178,7 @@ async def run_traffic(clients: list[ChatClient], *, seconds: float, interval: fl
     fault). At the end every client must be connected again; then deliveries settle."""
     stop = asyncio.Event()
     sockets = [asyncio.create_task(client.run_socket(stop)) for client in clients]
-    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 20)
+    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 20 + len(clients) / 10)
     start = time.monotonic()
 
     async def sender(client: ChatClient) -> None:
@@ -193,7 +195,7 @@ async def run_traffic(clients: list[ChatClient], *, seconds: float, interval: fl
             await asyncio.to_thread(action)
 
     await asyncio.gather(faults(), *(sender(client) for client in clients))
-    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 30)
+    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 30 + len(clients) / 10)
     await asyncio.sleep(settle)
     stop.set()
     for task in sockets:
