@@ -142,6 +142,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
+    # Under ASGI every request may run in its own thread, and persistent connections are per
+    # thread: they pile up towards max_connections (the soak ran PostgreSQL out of them).
+    # DATABASE_POOL_SIZE=N shares N connections per process instead; a request waits at most
+    # 2 s for one (then 503); Django has the pool check each connection before handing it out.
+    if env_int("DATABASE_POOL_SIZE", 0):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_SIZE", 0),
+            "timeout": 2,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.

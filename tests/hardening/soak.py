@@ -95,7 +95,10 @@ def main() -> int:
           f"every {args.interval:.0f} s")
     users, chats = build_cast(args.clients, run)
     logs = Path(tempfile.mkdtemp(prefix="chaat-soak-"))
-    servers = [start_server(logs / f"server-{i}.log", CHANNEL_PREFIX=f"soak{run}") for i in range(2)]
+    # A connection pool per server: PostgreSQL is shared, and per-thread connections under ASGI
+    # would run it out of connections at this many clients.
+    servers = [start_server(logs / f"server-{i}.log", CHANNEL_PREFIX=f"soak{run}",
+                            DATABASE_POOL_SIZE=os.environ.get("DATABASE_POOL_SIZE", "8")) for i in range(2)]
     try:
         urls = [s.url("").rstrip("/") for s in servers]
         ledger = Ledger()
