@@ -5,6 +5,7 @@ response must match the schema (status, content type, body, headers)."""
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 import pytest
 import schemathesis
@@ -29,6 +30,13 @@ MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
 # Loaded at collection (schemathesis' lazy fixture loader does not work with pytest 9). The
 # schema view needs neither the database nor credentials.
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema", WSGIHandler())
+CASES: Counter[str] = Counter()  # generated requests per operation, for docs/RELIABILITY.md
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_cases():
+    yield
+    print(f"\nfuzz: {sum(CASES.values())} requests over {len(CASES)} operations")
 
 
 @pytest.fixture(autouse=True)
@@ -59,5 +67,6 @@ def fuzzer(db):
           suppress_health_check=list(HealthCheck))
 def test_the_api_answers_every_generated_request_without_5xx_and_as_documented(case, fuzzer):
     # A fresh token per request: a generated logout must not sign the rest of the run out.
+    CASES[case.operation.label] += 1
     token = issue_token(user=fuzzer)
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, excluded_checks=EXCLUDED_CHECKS)
