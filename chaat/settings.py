@@ -169,7 +169,10 @@ if REDIS_URL:
                 # redis-py reads with a 5 s socket timeout by default, exactly as long as the
                 # layer's blocking pop (BZPOPMIN, 5 s): under load the read timed out and took
                 # the socket down with it. Reads get 10 s; connecting stays quick.
-                "hosts": [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2}
+                # redis-py also caps a pool at 100 connections and fails at once beyond that:
+                # 250 sockets joining their groups together (the soak) went over it.
+                "hosts": [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
+                           "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
                           for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)],
                 "prefix": CHANNEL_PREFIX,
                 # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per

@@ -26,6 +26,7 @@ class Ledger:
     send_failures: int = 0  # attempts answered with an error or not at all (then retried)
     server_errors: int = 0  # 5xx answers other than 503
     live_duplicates: int = 0  # the same message delivered twice over a socket
+    gave_up: int = 0  # sends never acknowledged within their deadline
 
 
 class ChatClient:
@@ -172,13 +173,19 @@ def compare_with_database(clients: list[ChatClient], ledger: Ledger) -> dict[str
 
 
 async def run_traffic(clients: list[ChatClient], *, seconds: float, interval: float,
-                      at: list[tuple[float, object]] = (), settle: float = 2.0) -> None:
+                      at: list[tuple[float, object]] = (), settle: float = 2.0, ramp: float = 0.0) -> None:
     """Every client connects its socket and sends to one of its chats every `interval` seconds
     (with jitter) for `seconds`; `at` lists (second, function) to run in a thread meanwhile (the
     fault). At the end every client must be connected again; then deliveries settle."""
     stop = asyncio.Event()
-    sockets = [asyncio.create_task(client.run_socket(stop)) for client in clients]
-    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 20 + len(clients) / 10)
+
+    async def staggered(i: int, client: ChatClient) -> None:
+        await asyncio.sleep(i * ramp)  # people do not all open the app in the same second
+        await client.run_socket(stop)
+
+    sockets = [asyncio.create_task(staggered(i, client)) for i, client in enumerate(clients)]
+    await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)),
+                           20 + len(clients) / 10 + len(clients) * ramp)
     start = time.monotonic()
 
     async def sender(client: ChatClient) -> None:
@@ -186,7 +193,10 @@ async def run_traffic(clients: list[ChatClient], *, seconds: float, interval: fl
         n = 0
         while time.monotonic() - start < seconds:
             n += 1
-            await client.send(random.choice(client.chats), f"{client.name} #{n}")
+            try:
+                await client.send(random.choice(client.chats), f"{client.name} #{n}")
+            except TimeoutError:
+                client.ledger.gave_up += 1  # reported: a send never acknowledged in a minute
             await asyncio.sleep(interval * (0.5 + random.random()))
 
     async def faults() -> None:

@@ -14,6 +14,7 @@ def test_the_layer_reads_redis_longer_than_its_blocking_pop_waits(redis):
     for host in hosts:
         assert isinstance(host, dict), "give each host its timeouts"
         assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+        assert host["max_connections"] >= 1000, "redis-py caps pools at 100 and fails beyond"
 
 
 @pytest.mark.parametrize("name", ["socket_connect_timeout"])

@@ -212,3 +212,66 @@ def test_the_login_api_still_limits_failures_while_the_cache_is_down(cache_on_pr
                           format="json").status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
     cache_on_private_redis.start()
+
+
+# --- the app limits, wired in ------------------------------------------------------------------
+
+
+def test_queue_joins_are_limited(shahn, settings):
+    settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"queue": "2/hour"}
+    client = client_for(shahn)
+    statuses = []
+    for _ in range(3):
+        statuses.append(client.post("/api/v1/match/queue").status_code)
+        client.delete("/api/v1/match/queue")
+    assert statuses == [202, 202, 429]
+
+
+def test_avatars_and_chat_images_share_the_upload_limit(shahn, shivam, settings):
+    from tests.images import png_bytes, upload
+
+    settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"upload": "2/hour"}
+    befriend(shahn, shivam)
+    chat, _ = messaging.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    client = client_for(shahn)
+    assert client.post("/api/v1/me/avatar", {"avatar": upload("a.png", png_bytes())},
+                       format="multipart").status_code == 200
+
+    def send_image():
+        return client.post(f"/api/v1/chats/{chat.id}/messages", {
+            "kind": "image", "image": upload("b.png", png_bytes()), "client_id": str(uuid.uuid4())},
+            format="multipart")
+
+    assert send_image().status_code == 201
+    refused = send_image()
+    assert refused.status_code == 429 and "Retry-After" in refused
+    text = client.post(f"/api/v1/chats/{chat.id}/messages",
+                       {"kind": "text", "text": "words still go", "client_id": str(uuid.uuid4())}, format="json")
+    assert text.status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_socket_frames_are_limited_per_user_across_connections(shahn, settings):
+    from asgiref.sync import async_to_sync, sync_to_async
+
+    from accounts.services import issue_token
+    from tests.live.conftest import next_frame, socket
+
+    settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"ws_frame": "3/hour"}
+
+    async def run():
+        first = socket(token=await sync_to_async(issue_token)(user=shahn))
+        second = socket(token=await sync_to_async(issue_token)(user=shahn))
+        frames = []
+        for ws in (first, second):
+            assert (await ws.connect(timeout=3))[0]
+        for ws in (first, second, first, second):
+            await ws.send_json_to({"type": "ping"})
+            frames.append(await next_frame(ws))
+        for ws in (first, second):
+            await ws.disconnect()
+        return frames
+
+    frames = async_to_sync(run)()
+    assert [f["type"] for f in frames] == ["pong", "pong", "pong", "error"]
+    assert frames[-1]["code"] == "rate_limited" and frames[-1]["retry_after"] >= 1
