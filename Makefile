@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean fuzz soak
+.PHONY: run test install install-dev migrate messages lint check clean bench bench-smoke fuzz soak
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The compiled catalogues are committed; rebuild them when gettext's msgfmt is installed.
 messages: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0; fi
 
 # Serves http://127.0.0.1:8000 with websockets. With REDIS_URL set, several workers share Redis.
 run: install messages
@@ -33,11 +34,11 @@ run: install messages
 	if [ -n "$$REDIS_URL" ]; then \
 	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --workers $(WORKERS) --ws-max-size 65536 --no-access-log; \
+	    --workers $(WORKERS) --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	else \
 	  echo "Serving http://$(HOST):$(PORT) (one process: set REDIS_URL for several)"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \
-	    --ws-max-size 65536 --no-access-log; \
+	    --ws-max-size 65536 --ws-per-message-deflate false --no-access-log; \
 	fi
 
 test: install-dev messages
@@ -61,6 +62,14 @@ fuzz: install-dev
 # PostgreSQL database; SOAK_CLIENTS and SOAK_MINUTES shorten it.
 soak: install-dev
 	$(PY) -m tests.hardening.soak
+
+# Benchmarks of the production stack (bench/, docs/PERFORMANCE.md). They start and stop their own
+# server and database on the local PostgreSQL and Redis; BENCH_POSTGRES_URL / BENCH_REDIS_URL override.
+bench: install-dev
+	BENCH_MAKE_COMMAND="make bench" $(PY) -m bench all --write docs/PERFORMANCE.md
+
+bench-smoke: install-dev
+	$(PY) -m bench smoke
 
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

@@ -28,13 +28,8 @@ from accounts.serializers import (
     UserSearchIn,
 )
 from chaat import ratelimit
+from chaat.api import validated
 from chaat.ratelimit import client_ip
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class RegisterView(APIView):
@@ -44,7 +39,7 @@ class RegisterView(APIView):
 
     @extend_schema(request=RegisterIn, responses={201: TokenOut}, auth=[])
     def post(self, request: Request) -> Response:
-        data = _valid(RegisterIn, request.data)
+        data = validated(RegisterIn, request.data)
         user = services.register(**data, client_ip=client_ip(request))
         token = services.issue_token(user=user)
         return Response(TokenOut({"token": token, "user": user}).data, status=201)
@@ -57,7 +52,7 @@ class LoginView(APIView):
 
     @extend_schema(request=LoginIn, responses={200: TokenOut}, auth=[])
     def post(self, request: Request) -> Response:
-        data = _valid(LoginIn, request.data)
+        data = validated(LoginIn, request.data)
         user, token = services.login_with_token(**data, client_ip=client_ip(request))
         return Response(TokenOut({"token": token, "user": user}).data)
 
@@ -79,13 +74,13 @@ class MeView(APIView):
 
     @extend_schema(request=MeIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
-        data = _valid(MeIn, request.data)
+        data = validated(MeIn, request.data)
         user = services.update_profile(user=request.user, **data)
         return Response(MeOut(user).data)
 
     @extend_schema(request=DeleteMeIn, responses={204: None})
     def delete(self, request: Request) -> Response:
-        data = _valid(DeleteMeIn, request.data)
+        data = validated(DeleteMeIn, request.data)
         services.delete_account(user=request.user, password=data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -104,7 +99,7 @@ class MeExportView(APIView):
 class MeAvatarView(APIView):
     @extend_schema(request={"multipart/form-data": AvatarIn}, responses={200: MeOut})
     def post(self, request: Request) -> Response:
-        data = _valid(AvatarIn, request.data)
+        data = validated(AvatarIn, request.data)
         user = services.set_avatar(user=request.user, upload=data["avatar"])
         return Response(MeOut(user).data)
 
@@ -112,7 +107,7 @@ class MeAvatarView(APIView):
 class MePasswordView(APIView):
     @extend_schema(request=PasswordIn, responses={204: None})
     def post(self, request: Request) -> Response:
-        data = _valid(PasswordIn, request.data)
+        data = validated(PasswordIn, request.data)
         services.change_password(
             user=request.user,
             keep_token=request.auth if isinstance(request.auth, str) else None,
@@ -125,7 +120,7 @@ class UserListView(APIView):
     @extend_schema(operation_id="users_search", parameters=[OpenApiParameter("search", str)],
                    responses={200: UserListOut})
     def get(self, request: Request) -> Response:
-        data = _valid(UserSearchIn, request.query_params)
+        data = validated(UserSearchIn, request.query_params)
         users = selectors.search_users(viewer=request.user, text=data["search"])
         return Response({"results": UserOut(users, many=True).data, "next": None})
 

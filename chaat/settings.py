@@ -142,24 +142,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
-    # Under ASGI every request may run in its own thread, and persistent connections are per
-    # thread: they pile up towards max_connections (the soak ran PostgreSQL out of them).
-    # DATABASE_POOL_SIZE=N shares N connections per process instead; a request waits at most
-    # 2 s for one (then 503); Django has the pool check each connection before handing it out.
-    if env_int("DATABASE_POOL_SIZE", 0):
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # A connection pool per process: under ASGI every request runs in a thread of its own, so
+    # persistent connections (CONN_MAX_AGE) were never reused and each request connected anew.
+    if env_bool("DATABASE_POOL", True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": 1,
-            "max_size": env_int("DATABASE_POOL_SIZE", 0),
-            "timeout": 2,
+            "min_size": 2, "max_size": env_int("DATABASE_POOL_SIZE", 16),
+            # At most 4 s waiting for a connection: while the database is down every request
+            # answers 503 within 5 s instead of hanging (tests/hardening/test_faults.py).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 4),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
-if REDIS_URL:
+# Redis pub/sub by default: a group_send is one PUBLISH and sockets get events pushed, where the
+# list-based RedisChannelLayer polls and takes ~8 Redis calls per delivered event (docs/PERFORMANCE.md:
+# socket send→delivery p50 24 → 18 ms, server CPU per message -30%). CHANNEL_LAYER=core selects it.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
+if REDIS_URL and CHANNEL_LAYER == "pubsub":
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL), "prefix": CHANNEL_PREFIX},
+        }
+    }
+elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -186,9 +195,11 @@ if REDIS_URL:
             },
         }
     }
+if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # One Redis connection pool per process, not one per request (see chaat/cache.py).
+            "BACKEND": "chaat.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CHANNEL_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -242,8 +253,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            # Hashed, compressed files after collectstatic in production; plain files otherwise.
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # Hashed, compressed files (JS module imports rewritten too) after collectstatic in
+            # production; plain files otherwise.
+            "chaat.storage.StaticStorage"
             if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -265,7 +277,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["chaat.ratelimit.DefaultThrottle"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # orjson: the same JSON, encoded several times faster than the standard library's encoder.
+    "DEFAULT_RENDERER_CLASSES": ["chaat.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chaat.api import validated
 from friends import selectors, services
 from friends.serializers import (
     BlockIn,
@@ -28,12 +29,6 @@ from friends.serializers import (
 
 PAGE_SIZE = 50
 CURSOR_PARAMETER = OpenApiParameter("cursor", str, description="The `next` link's cursor.")
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _page(request: Request, view: APIView, queryset: QuerySet, ordering: str, out: Any) -> Response:
@@ -65,14 +60,14 @@ class FriendRequestListView(APIView):
         responses={200: FriendRequestListOut},
     )
     def get(self, request: Request) -> Response:
-        filters = _valid(FriendRequestFilterIn, request.query_params)
+        filters = validated(FriendRequestFilterIn, request.query_params)
         requests = selectors.list_friend_requests(user=request.user, **filters)
         return _page(request, self, requests, "-sent_at", FriendRequestOut)
 
     @extend_schema(operation_id="friend_requests_send", request=FriendRequestIn,
                    responses={201: FriendRequestOut})
     def post(self, request: Request) -> Response:
-        data = _valid(FriendRequestIn, request.data)
+        data = validated(FriendRequestIn, request.data)
         sent = services.send_friend_request(actor=request.user, to_user_id=data["to"],
                                             greeting=data["greeting"])
         return Response(FriendRequestOut(sent).data, status=status.HTTP_201_CREATED)
@@ -111,7 +106,7 @@ class BlockListView(APIView):
     @extend_schema(operation_id="blocks_create", request=BlockIn,
                    responses={201: BlockOut, 200: BlockOut})
     def post(self, request: Request) -> Response:
-        data = _valid(BlockIn, request.data)
+        data = validated(BlockIn, request.data)
         block, created = services.block_user(actor=request.user, user_id=data["user"])
         return Response(BlockOut(block).data, status=201 if created else 200)
 

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chaat.api import validated
 from chaat.errors import Invalid, TooLarge
 from chaat.pagination import decode_cursor, page
 from messaging import selectors, services
@@ -38,12 +39,6 @@ from messaging.serializers import (
     chat_data,
     message_data,
 )
-
-
-def _valid(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _int_param(request: Request, name: str, *, low: int, high: int | None = None) -> int | None:
@@ -95,7 +90,7 @@ class ChatListView(ChatsAPIView):
 class DirectChatView(ChatsAPIView):
     @extend_schema(operation_id="chats_direct", request=DirectChatIn, responses={200: ChatOut, 201: ChatOut})
     def post(self, request: Request) -> Response:
-        other = _valid(DirectChatIn, request.data)["user"]
+        other = validated(DirectChatIn, request.data)["user"]
         chat, created = services.get_or_create_direct_chat(actor=request.user, other_id=other)
         entry = selectors.get_chat(user=request.user, chat_id=chat.id)
         return Response(chat_data(entry), status=201 if created else 200)
@@ -107,7 +102,7 @@ class GroupCreateView(ChatsAPIView):
         """Create a group: you are its owner, `members` must be your friends (400 `not_friends`
         with `fields.members` listing the others), at most 256 members with you (400
         `too_many_members`). Its history starts with a system message."""
-        data = _valid(GroupCreateIn, request.data)
+        data = validated(GroupCreateIn, request.data)
         chat = services.create_group(actor=request.user, name=data["name"], member_ids=data["members"])
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat.id)), status=201)
 
@@ -120,7 +115,7 @@ class ChatDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_rename", request=ChatRenameIn, responses={200: ChatOut})
     def patch(self, request: Request, chat_id: UUID) -> Response:
         """Rename a group: its owner or an admin only (403 otherwise, and for other kinds of chat)."""
-        name = _valid(ChatRenameIn, request.data)["name"]
+        name = validated(ChatRenameIn, request.data)["name"]
         services.rename_group(actor=request.user, chat_id=chat_id, name=name)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
@@ -140,7 +135,7 @@ class MemberListView(ChatsAPIView):
     def post(self, request: Request, chat_id: UUID) -> Response:
         """The group's owner or an admin adds one of their friends (400 `not_friends` otherwise,
         409 `already_member`); a system message records it."""
-        user_id = _valid(MemberAddIn, request.data)["user"]
+        user_id = validated(MemberAddIn, request.data)["user"]
         services.add_member(actor=request.user, chat_id=chat_id, user_id=user_id)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)), status=201)
 
@@ -149,7 +144,7 @@ class MemberDetailView(ChatsAPIView):
     @extend_schema(operation_id="chats_members_role", request=MemberRoleIn, responses={200: ChatOut})
     def patch(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
         """The group's owner makes a member an `admin`, or an admin a `member` again."""
-        role = _valid(MemberRoleIn, request.data)["role"]
+        role = validated(MemberRoleIn, request.data)["role"]
         services.set_member_role(actor=request.user, chat_id=chat_id, user_id=user_id, role=role)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
@@ -181,7 +176,7 @@ class MessageListView(ChatsAPIView):
     @extend_schema(operation_id="chats_messages_send", request={"application/json": MessageSendIn,
                    "multipart/form-data": MessageSendIn}, responses={200: MessageOut, 201: MessageOut})
     def post(self, request: Request, chat_id: UUID) -> Response:
-        data = _valid(MessageSendIn, request.data)
+        data = validated(MessageSendIn, request.data)
         message, created = services.send_message(actor=request.user, chat_id=chat_id, **data)
         return Response(message_data(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -189,7 +184,7 @@ class MessageListView(ChatsAPIView):
 class ReadView(ChatsAPIView):
     @extend_schema(operation_id="chats_read", request=ReadIn, responses={204: None})
     def post(self, request: Request, chat_id: UUID) -> Response:
-        seq = _valid(ReadIn, request.data)["seq"]
+        seq = validated(ReadIn, request.data)["seq"]
         services.mark_read(actor=request.user, chat_id=chat_id, seq=seq)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -204,7 +199,7 @@ class PresenceView(APIView):
     )
     def get(self, request: Request) -> Response:
         query = {"user": request.query_params.getlist("user")} if "user" in request.query_params else {}
-        only = _valid(PresenceIn, query).get("user")
+        only = validated(PresenceIn, query).get("user")
         rows = selectors.friends_presence(user=request.user, only=only)
         results = PresenceOut([{"user_id": u, "online": online} for u, online in rows], many=True).data
         return Response({"results": results, "next": None})
@@ -215,7 +210,7 @@ class MessageDetailView(ChatsAPIView):
     def patch(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """The sender edits a text message (403 for others and other kinds, 409 `message_deleted`);
         the previous text is kept for `.../edits`."""
-        text = _valid(MessageEditIn, request.data)["text"]
+        text = validated(MessageEditIn, request.data)["text"]
         message = services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id, text=text)
         return Response(message_data(message))
 

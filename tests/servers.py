@@ -89,11 +89,12 @@ def child_database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_server(log_path: Path, **env: str) -> Server:
-    """Start one server on a free loopback port and wait until it answers `/healthz`."""
+def start_server(log_path: Path, port: int = 0, **env: str) -> Server:
+    """Start one server on a free loopback port (or on `port`, e.g. that of a server that was
+    stopped, to restart it where its clients reconnect) and wait until it answers `/healthz`."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
+    listener.bind(("127.0.0.1", port))
     listener.listen(128)
     port = listener.getsockname()[1]
     child_env = {

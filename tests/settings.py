@@ -16,6 +16,10 @@ os.environ.setdefault("ARGON2_MEMORY_COST", "256")
 os.environ.setdefault("ARGON2_PARALLELISM", "1")
 os.environ.setdefault("WHITENOISE_USE_FINDERS", "1")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# No connection pool in the suite: the consumer tests run database work in threads of short-lived
+# event loops, and a thread that ends with its loop never hands its pooled connection back, so the
+# pool ran dry after a few hundred tests. The benchmark's servers run with the pool (bench/stack.py).
+os.environ.setdefault("DATABASE_POOL", "0")
 
 if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1" and not (
     os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")

@@ -66,8 +66,8 @@ def test_a_database_outage_answers_503_at_once_and_the_app_recovers_by_itself(
     chat = direct_chat(shahn, shivam)
     through_proxy = child_database_url().replace(f":{connection.settings_dict['PORT'] or 5432}/",
                                                  f":{db_proxy.port}/")
-    pool_size = "4" if pool == "a connection pool" else "0"
-    [server] = live_servers(1, DATABASE_URL=through_proxy, DATABASE_POOL_SIZE=pool_size)
+    pooled = "1" if pool == "a connection pool" else "0"
+    [server] = live_servers(1, DATABASE_URL=through_proxy, DATABASE_POOL=pooled, DATABASE_POOL_SIZE="4")
     client = httpx.Client(base_url=server.url(""), timeout=30,
                           headers={"Authorization": f"Token {issue_token(user=shahn)}"})
     acked: dict[str, str] = {}

@@ -73,12 +73,13 @@ async def next_frame(communicator: WebsocketCommunicator, timeout: float = 1,
             return frame
 
 
-async def frames_until_quiet(communicator: WebsocketCommunicator, quiet: float = 0.3) -> list[dict[str, Any]]:
-    """Every frame that arrives until none has for `quiet` seconds."""
+async def frames_until_quiet(communicator: WebsocketCommunicator, quiet: float = 0.3,
+                             skip: tuple[str, ...] = ("presence",)) -> list[dict[str, Any]]:
+    """Every frame that arrives until none has for `quiet` seconds, but the types in `skip`."""
     frames = []
     while not await communicator.receive_nothing(timeout=quiet):
         frames.append(await communicator.receive_json_from())
-    return frames
+    return [frame for frame in frames if frame["type"] not in skip]
 
 
 @pytest.fixture(autouse=True)

@@ -238,7 +238,7 @@ async def test_chat_created_reaches_both_members(shahn, shivam):
 async def test_a_member_who_left_gets_nothing_more_from_the_chat(shahn, shivam, udit, group):
     me, leaver = await connect(shahn), await connect(shivam)
     await database_sync_to_async(services.leave_all_chats)(user=shivam)
-    assert [f["type"] for f in await frames_until_quiet(leaver)] == ["chat.deleted"]  # the leave itself
+    assert (await next_frame(leaver))["type"] == "chat.deleted"  # the leave itself
     await me.send_json_to({"type": "typing", "chat_id": str(group.id)})
     await me.send_json_to(text_frame(group.id, "after you left"))
     assert "message.ack" in [f["type"] for f in await frames_until_quiet(me)]
@@ -258,10 +258,10 @@ async def test_presence_goes_to_friends_on_the_first_socket_and_after_the_last(s
     assert await next_frame(friend, skip=()) == online
     second = await connect(shahn)
     await first.disconnect()
-    assert await frames_until_quiet(friend) == []  # still online on the second socket
+    assert await frames_until_quiet(friend, skip=()) == []  # still online on the second socket
     await second.disconnect()
     assert await next_frame(friend, skip=()) == online | {"online": False}
-    assert await frames_until_quiet(stranger) == []
+    assert await frames_until_quiet(stranger, skip=()) == []
     await friend.disconnect()
     await stranger.disconnect()
 

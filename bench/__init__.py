@@ -1,0 +1,1 @@
+"""Benchmarks of the production stack (issue 7): `python -m bench --help`."""

@@ -1,0 +1,74 @@
+"""Browser tests: real Chromium (Debian's, through Playwright's sync API) against real uvicorn
+processes (tests/servers.py) on the test database and the suite's Redis, so the site's websocket
+is the real one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tests.servers import Server, live_servers  # noqa: F401 - the fixture, for tests/browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def chromium(monkeypatch) -> Iterator[Any]:
+    """A headless Chromium. Skipped where it is not installed, unless CI requires it."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{CHROMIUM} is required in CI (.ci/run installs it)")
+        pytest.skip(f"needs {CHROMIUM}")
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code (Playwright's documented setting for Django tests).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    from playwright.sync_api import sync_playwright
+
+    # Django keeps a connection per thread *and* asyncio context, and Playwright's loop is a new
+    # context: close the connection on both sides, or one is left open and the test database
+    # cannot be dropped at the end of the run.
+    connection.close()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+        connection.close()
+
+
+def in_thread(work: Callable[[], Any]) -> Any:
+    """Run ORM or service code in a thread of its own. Services publish their live events with
+    async_to_sync, which refuses to run in a thread with an event loop (Playwright's)."""
+
+    def run() -> Any:
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def signed_in_page(browser, server: Server, user, *, width: int = 1200, height: int = 800):
+    """A page in a browser context of its own, signed in as `user` with a real session cookie.
+    Uncaught JavaScript errors are collected in `page.errors`, the websockets it opens in `page.sockets`."""
+    client = Client()
+    in_thread(lambda: client.force_login(user))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": server.url()}])
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(error))
+    page.sockets = []
+    page.on("websocket", lambda socket: page.sockets.append(socket.url))
+    return page
