@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean bench bench-smoke
+.PHONY: run test install install-dev migrate messages lint check clean bench bench-smoke fuzz soak
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-the-check ALLOWED_HOSTS=chaat.example.com \
 	  DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+
+# The full API fuzz (CI runs the same test with 8 examples per operation). Needs DATABASE_URL and
+# REDIS_URL like the tests; FUZZ_MAX_EXAMPLES tunes it (examples are derandomized: reruns are reproducible).
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/pytest tests/hardening/test_fuzz.py -p no:randomly --timeout 3600
+
+# The soak (not in CI): 500 clients on 2 server processes for 10 minutes, then sent / delivered /
+# lost / doubled, p99 latency per minute and server RSS. DATABASE_URL must name a scratch
+# PostgreSQL database; SOAK_CLIENTS and SOAK_MINUTES shorten it.
+soak: install-dev
+	$(PY) -m tests.hardening.soak
 
 # Benchmarks of the production stack (bench/, docs/PERFORMANCE.md). They start and stop their own
 # server and database on the local PostgreSQL and Redis; BENCH_POSTGRES_URL / BENCH_REDIS_URL override.

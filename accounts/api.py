@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.exports import ExportOut, export_data
 from accounts.serializers import (
     AvatarIn,
     DeleteMeIn,
@@ -25,6 +27,7 @@ from accounts.serializers import (
     UserOut,
     UserSearchIn,
 )
+from chaat import ratelimit
 from chaat.api import validated
 from chaat.ratelimit import client_ip
 
@@ -80,6 +83,17 @@ class MeView(APIView):
         data = validated(DeleteMeIn, request.data)
         services.delete_account(user=request.user, password=data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    @extend_schema(operation_id="me_export", responses={200: ExportOut})
+    def get(self, request: Request) -> Response:
+        ratelimit.limit_export(user_id=request.user.id)
+        response = Response(export_data(user=request.user))
+        name = f"chaat-export-{request.user.username}-{timezone.now():%Y%m%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class MeAvatarView(APIView):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/login", api.LoginView.as_view(), name="api-login"),
     path("auth/logout", api.LogoutView.as_view(), name="api-logout"),
     path("me", api.MeView.as_view(), name="api-me"),
+    path("me/export", api.MeExportView.as_view(), name="api-me-export"),
     path("me/avatar", api.MeAvatarView.as_view(), name="api-me-avatar"),
     path("me/password", api.MePasswordView.as_view(), name="api-me-password"),
     path("users", api.UserListView.as_view(), name="api-users"),

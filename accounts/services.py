@@ -16,7 +16,7 @@ from accounts.authentication import token_digest
 from accounts.images import clean_image
 from accounts.models import AuthToken, User, username_validator
 from chaat import ratelimit, realtime
-from chaat.errors import Invalid
+from chaat.errors import Invalid, RateLimited
 
 
 def normalize_username(username: str) -> str:
@@ -71,13 +71,19 @@ def check_credentials(*, username: str, password: str, client_ip: str, request: 
     username and (at ten times the rate) per client IP; a hash made with older costs is
     upgraded by Django on success."""
     username = normalize_username(username)
-    ratelimit.peek("login", f"user:{username}")
-    ratelimit.peek("login", f"ip:{client_ip}", multiplier=10)
+    # Each attempt takes its place in both counters before the password is checked and gives it
+    # back when the password was right: parallel guesses cannot slip past the limit together.
+    ratelimit.hit("login", f"user:{username}")
+    try:
+        ratelimit.hit("login", f"ip:{client_ip}", multiplier=10)
+    except RateLimited:
+        ratelimit.refund("login", f"user:{username}")
+        raise
     user = authenticate(request, username=username, password=password)
     if user is None:
-        ratelimit.hit("login", f"user:{username}")
-        ratelimit.hit("login", f"ip:{client_ip}", multiplier=10)
         raise errors.InvalidCredentials()
+    ratelimit.refund("login", f"user:{username}")
+    ratelimit.refund("login", f"ip:{client_ip}")
     return user
 
 
@@ -122,7 +128,8 @@ def update_profile(*, user: User, display_name: str | None = None,
 
 @transaction.atomic
 def set_avatar(*, user: User, upload: Any) -> User:
-    """Replace the avatar with a re-encoded copy of `upload` (TooLarge, InvalidImage)."""
+    """Replace the avatar with a re-encoded copy of `upload` (TooLarge, InvalidImage, RateLimited)."""
+    ratelimit.limit_upload(user_id=user.id)
     clean = clean_image(upload, max_bytes=settings.AVATAR_MAX_BYTES, max_side=512)
     old = user.avatar.name if user.avatar else None
     user.avatar.save(clean.content.name, clean.content, save=False)

@@ -11,6 +11,7 @@ from uuid import UUID
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +35,13 @@ async def asend_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]
     groups = [user_group(user_id) for user_id in dict.fromkeys(str(u) for u in user_ids)]
     # All groups at once: a 100-member group waits for one round of Redis calls, not 100 in a row.
     results = await asyncio.gather(*(layer.group_send(group, message) for group in groups), return_exceptions=True)
+    # After Redis restarts, each pooled connection fails once before it is replaced: send those
+    # once more, or the event is lost for sockets that are already back (a repeat is harmless:
+    # clients keep messages by seq).
+    stale = [g for g, r in zip(groups, results, strict=True) if isinstance(r, ConnectionError | RedisConnectionError)]
+    if stale:
+        results = [r for r in results if not isinstance(r, ConnectionError | RedisConnectionError)]
+        results += await asyncio.gather(*(layer.group_send(group, message) for group in stale), return_exceptions=True)
     if any(isinstance(result, Exception) for result in results):
         # The change is committed; the event is not worth failing the request.
         error = next(result for result in results if isinstance(result, Exception))

@@ -147,7 +147,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": 2, "max_size": env_int("DATABASE_POOL_SIZE", 16), "timeout": 10,
+            "min_size": 2, "max_size": env_int("DATABASE_POOL_SIZE", 16),
+            # At most 4 s waiting for a connection: while the database is down every request
+            # answers 503 within 5 s instead of hanging (tests/hardening/test_faults.py).
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 4),
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,7 +175,14 @@ elif REDIS_URL:
             "CONFIG": {
                 # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
                 # the cache, request limits and presence stay on REDIS_URL.
-                "hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL),
+                # redis-py reads with a 5 s socket timeout by default, exactly as long as the
+                # layer's blocking pop (BZPOPMIN, 5 s): under load the read timed out and took
+                # the socket down with it. Reads get 10 s; connecting stays quick.
+                # redis-py also caps a pool at 100 connections and fails at once beyond that:
+                # 250 sockets joining their groups together (the soak) went over it.
+                "hosts": [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
+                           "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
+                          for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)],
                 "prefix": CHANNEL_PREFIX,
                 # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per
                 # queued event, so at most ~1 MB for a socket that stops reading; an event not
@@ -286,6 +296,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "chaat.schema.add_error_responses",
+    ],
 }
 
 # Request limits (contract "Request limits"); THROTTLE_RATES overrides single scopes.
@@ -295,6 +309,11 @@ THROTTLE_RATES = {
     "send": "120/minute",
     "user": "1200/minute",
     "anon": "300/minute",
+    # Beyond the contract's table; each far above what a person does by hand.
+    "upload": "60/hour",  # avatars and images per user
+    "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
+    "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
+    "export": "10/hour",  # data exports per user
 } | parse_rates(os.environ.get("THROTTLE_RATES", ""))
 
 # Security headers; HTTPS-only settings switch on with SECURE_COOKIES (default: when not DEBUG).

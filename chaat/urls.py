@@ -13,8 +13,13 @@ api_v1 = [
     path("", include("messaging.api_urls")),
     path("", include("matching.api_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
-    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/docs.html"),
+         name="api-docs"),
 ]
+
+handler400 = "chaat.views.bad_request"
+handler404 = "chaat.views.not_found"
+handler500 = "chaat.views.server_error"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -11,7 +11,7 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from chaat import realtime
+from chaat import ratelimit, realtime
 from matching import clock, errors, events, selectors
 from matching.models import HISTORY, Match, MatchSeat, PointsDay, QueueEntry, Report
 from messaging.services import create_match_chat, purge_chats
@@ -39,7 +39,9 @@ def _publish(kind: str, match: Match) -> None:
 def join_queue(*, actor: User) -> Match | None:
     """Pair the actor at once with the oldest compatible waiting user (the same language first)
     and return the match, or put the actor in the queue and return None.
-    Raises InMatch / AlreadyWaiting (409), NoPoints (403). Both partners get `match.found`."""
+    Raises InMatch / AlreadyWaiting (409), NoPoints (403), RateLimited (the `queue` limit).
+    Both partners get `match.found`."""
+    ratelimit.limit_queue_join(user_id=actor.id)
     _serialize_pairing()
     now = clock.now()
     end_due_matches(now=now, user=actor)

@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from uuid import UUID
 
 import orjson
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.authentication import token_digest, user_for_session, user_for_token_digest
 from accounts.models import User
-from chaat import presence, realtime
+from chaat import presence, ratelimit, realtime
 from chaat.errors import ChaatError, Invalid, RateLimited
 from friends.selectors import friend_id_list
 from messaging import events, services
@@ -211,6 +212,8 @@ class ChatConsumer(AsyncWebsocketConsumer):
         try:
             if not self.bucket.take():
                 raise RateLimited(retry_after=1)
+            # ...and per user over all their sockets and processes (`ws_frame`, shared cache).
+            await sync_to_async(ratelimit.limit_ws_frame, thread_sensitive=False)(user_id=self.user.id)
             if text_data is None:
                 raise Invalid(_("Send JSON in text frames."))
             try:

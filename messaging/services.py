@@ -349,11 +349,14 @@ def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text
                  sticker: str | None = None, image: Any = None,
                  reply_to: UUID | None = None) -> tuple[Message, bool]:
     """Send a message; returns it and whether it was created now (False: a retry with a known
-    client_id got the stored message). Counts against the `send` limit (HTTP and socket)."""
+    client_id got the stored message). Counts against the `send` limit (HTTP and socket), and
+    a new image against `upload`."""
     ratelimit.hit("send", str(actor.id))
     existing = _existing(actor, client_id)
     if existing is not None:
         return existing, False
+    if kind == Message.Kind.IMAGE:
+        ratelimit.limit_upload(user_id=actor.id)  # images and avatars share the `upload` limit
     try:
         return _send(actor=actor, chat_id=chat_id, client_id=client_id, kind=kind, text=text,
                      sticker=sticker, image=image, reply_to=reply_to), True
