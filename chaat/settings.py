@@ -157,10 +157,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
-# Redis pub/sub by default: a group_send is one PUBLISH and sockets get events pushed, where the
-# list-based RedisChannelLayer polls and takes ~8 Redis calls per delivered event (docs/PERFORMANCE.md:
-# socket send→delivery p50 24 → 18 ms, server CPU per message -30%). CHANNEL_LAYER=core selects it.
-CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
+# The list-based RedisChannelLayer by default: when Redis goes away its consumers fail and the sockets
+# close, so clients reconnect and catch up by seq. The pub/sub layer was faster here (socket p50
+# 24 → 18 ms, docs/PERFORMANCE.md) but reconnects silently and drops what was published meanwhile
+# with the sockets left open (tests/hardening/test_faults.py). CHANNEL_LAYER=pubsub selects it.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core")
 if REDIS_URL and CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {

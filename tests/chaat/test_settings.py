@@ -38,15 +38,14 @@ def test_database_and_redis_urls_switch_to_postgresql_and_channels_redis():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
                           REDIS_URL="redis://cache:6379/1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "channels_redis.pubsub.RedisPubSubChannelLayer",
-                                     "False"]
+    assert result.stdout.split() == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer", "False"]
 
 
-def test_channel_layer_core_selects_the_list_based_redis_layer():
+def test_channel_layer_pubsub_selects_the_redis_pubsub_layer():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
-                          REDIS_URL="redis://cache:6379/1", CHANNEL_LAYER="core")
+                          REDIS_URL="redis://cache:6379/1", CHANNEL_LAYER="pubsub")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[1] == "channels_redis.core.RedisChannelLayer"
+    assert result.stdout.split()[1] == "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
 def test_env_helpers_parse_booleans_and_lists():
