@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from friends import services
 from friends.models import FriendRequest, Friendship
+from tests.concurrency import at_once
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def _at_once(*calls):
-    """Run each call in its own thread (own connection), all released by one barrier; return
-    what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # collected and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_people_asking_each_other_at_once_become_friends_exactly_once(postgres):
     for _round in range(20):
         a, b = UserFactory(), UserFactory()
         client_a, client_b = client_for(a), client_for(b)
-        responses = _at_once(
-            lambda a=a, b=b, client=client_a: client.post("/api/v1/friend-requests", {"to": str(b.id)},
+        responses = at_once(lambda a=a, b=b, client=client_a: client.post("/api/v1/friend-requests", {"to": str(b.id)},
                                                           format="json"),
             lambda a=a, b=b, client=client_b: client.post("/api/v1/friend-requests", {"to": str(a.id)},
                                                           format="json"),
@@ -59,7 +35,7 @@ def test_two_people_asking_each_other_at_once_become_friends_exactly_once(postgr
 def test_the_same_request_sent_twice_at_once_is_stored_once(postgres):
     for _round in range(5):
         a, b = UserFactory(), UserFactory()
-        results = _at_once(*[lambda a=a, b=b: services.send_friend_request(actor=a, to_user_id=b.id)] * 2)
+        results = at_once(*[lambda a=a, b=b: services.send_friend_request(actor=a, to_user_id=b.id)] * 2)
         codes = sorted(getattr(r, "code", "ok") for r in results)
         assert codes == ["ok", "request_pending"], results
         assert FriendRequest.objects.filter(from_user=a, to_user=b).count() == 1
@@ -70,8 +46,7 @@ def test_accept_and_withdraw_at_once_end_in_one_consistent_status(postgres):
     for _round in range(10):
         a, b = UserFactory(), UserFactory()
         request = services.send_friend_request(actor=a, to_user_id=b.id)
-        results = _at_once(
-            lambda b=b, request=request: services.accept_friend_request(actor=b, request_id=request.id),
+        results = at_once(lambda b=b, request=request: services.accept_friend_request(actor=b, request_id=request.id),
             lambda a=a, request=request: services.withdraw_friend_request(actor=a, request_id=request.id),
         )
         errors = [r for r in results if isinstance(r, Exception)]
@@ -86,7 +61,7 @@ def test_accept_and_withdraw_at_once_end_in_one_consistent_status(postgres):
 def test_accepting_twice_at_once_makes_one_friendship(postgres):
     a, b = UserFactory(), UserFactory()
     request = services.send_friend_request(actor=a, to_user_id=b.id)
-    results = _at_once(*[lambda: client_for(b).post(f"/api/v1/friend-requests/{request.id}/accept")] * 2)
+    results = at_once(*[lambda: client_for(b).post(f"/api/v1/friend-requests/{request.id}/accept")] * 2)
     assert sorted(r.status_code for r in results) == [200, 409]
     assert Friendship.objects.count() == 1
 
@@ -95,8 +70,7 @@ def test_blocking_while_the_other_accepts_leaves_no_friendship(postgres):
     for _round in range(5):
         a, b = UserFactory(), UserFactory()
         request = services.send_friend_request(actor=a, to_user_id=b.id)
-        results = _at_once(
-            lambda b=b, request=request: services.accept_friend_request(actor=b, request_id=request.id),
+        results = at_once(lambda b=b, request=request: services.accept_friend_request(actor=b, request_id=request.id),
             lambda a=a, b=b: services.block_user(actor=a, user_id=b.id),
         )
         assert all(not isinstance(r, Exception) or r.code == "not_pending" for r in results), results

@@ -1,42 +1,19 @@
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from matching.models import Match, MatchSeat, QueueEntry
 from matching.services import join_queue
+from tests.concurrency import at_once
 from tests.factories import UserFactory
-
-
-def run_together(actions) -> list:
-    """Run each action in its own thread (its own database connection), all at one instant."""
-    barrier = threading.Barrier(len(actions))
-    results: list = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            results[index] = action()
-        except Exception as exc:  # recorded and asserted on by the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_people_joining_at_once_make_exactly_ten_matches(postgres):
     users = [UserFactory() for _ in range(20)]
-    results = run_together([lambda user=user: join_queue(actor=user) for user in users])
+    results = at_once(*[lambda user=user: join_queue(actor=user) for user in users])
     assert not [r for r in results if isinstance(r, Exception)]
     assert sum(isinstance(r, Match) for r in results) == 10
     assert Match.objects.count() == 10 and not QueueEntry.objects.exists()
@@ -50,6 +27,6 @@ def test_twenty_people_joining_at_once_make_exactly_ten_matches(postgres):
 @pytest.mark.django_db(transaction=True)
 def test_one_person_joining_five_times_at_once_waits_once(postgres):
     user = UserFactory()
-    results = run_together([lambda: join_queue(actor=user) for _ in range(5)])
+    results = at_once(*[lambda: join_queue(actor=user) for _ in range(5)])
     assert sorted(type(r).__name__ for r in results) == ["AlreadyWaiting"] * 4 + ["NoneType"]
     assert QueueEntry.objects.filter(user=user).count() == 1

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from messaging.models import Chat, Message, Participant
+from tests.concurrency import at_once
 from tests.factories import UserFactory, befriend
 from tests.messaging.conftest import send
-
-
-def run_together(targets):
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def run(i, target):
-        try:
-            barrier.wait()
-            results[i] = target()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +20,7 @@ def test_50_concurrent_senders_in_one_group_get_the_next_50_seqs_without_gaps(po
     chat_id = api(owner).post("/api/v1/chats/groups", body, format="json").json()["id"]
     users = [owner, *others]
     clients = [api(users[i % len(users)]) for i in range(50)]
-    statuses = run_together([lambda c=c: send(c, chat_id).status_code for c in clients])
+    statuses = at_once(*[lambda c=c: send(c, chat_id).status_code for c in clients])
     assert statuses == [201] * 50
     sent = Message.objects.filter(chat_id=chat_id).exclude(kind="system")
     assert sorted(sent.values_list("seq", flat=True)) == list(range(2, 52))
@@ -58,7 +37,7 @@ def test_both_sides_opening_a_direct_chat_at_once_get_one_chat(postgres, api, at
     a, b = UserFactory(), UserFactory()
     befriend(a, b)
     client_a, client_b = api(a), api(b)
-    responses = run_together([
+    responses = at_once(*[
         lambda: client_a.post("/api/v1/chats/direct", {"user": str(b.id)}, format="json"),
         lambda: client_b.post("/api/v1/chats/direct", {"user": str(a.id)}, format="json"),
     ])

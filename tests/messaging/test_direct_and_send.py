@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from messaging.models import Chat, Message
+from tests.concurrency import at_once
 from tests.factories import UserFactory, befriend
 from tests.realtime import EventListener
 
@@ -94,21 +93,7 @@ def test_50_concurrent_senders_get_seqs_1_to_50_without_gaps(postgres, api):
     befriend(owner, friend)
     chat_id = api(owner).post("/api/v1/chats/direct", {"user": str(friend.id)}, format="json").json()["id"]
     clients = [api(owner if i % 2 else friend) for i in range(50)]
-    barrier = threading.Barrier(50)
-    statuses = []
-
-    def run(client):
-        try:
-            barrier.wait()
-            statuses.append(send(client, chat_id).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statuses = at_once(*[lambda c=c: send(c, chat_id).status_code for c in clients])
     assert statuses.count(201) == 50
     seqs = sorted(Message.objects.filter(chat_id=chat_id).values_list("seq", flat=True))
     assert seqs == list(range(1, 51))
