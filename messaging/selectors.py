@@ -168,10 +168,6 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     return list(reversed(page[:limit])), len(page) > limit
 
 
-def member_ids(chat_id: UUID) -> list[UUID]:
-    return list(Participant.objects.filter(chat_id=chat_id).values_list("user_id", flat=True))
-
-
 def direct_key(a: UUID, b: UUID) -> str:
     low, high = sorted([a, b], key=lambda u: u.int)
     return f"{low.hex}:{high.hex}"

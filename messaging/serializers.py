@@ -126,7 +126,7 @@ def chat_data(entry: ChatEntry) -> dict:
 
 
 def message_data(message: Message) -> dict:
-    return MessageOut(message).data
+    return _MESSAGE.to_representation(message)
 
 
 class MessageSendIn(serializers.Serializer):

@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from accounts.models import User
 from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
 from friends.selectors import are_friends, friend_id_list, is_blocked_between
-from messaging import errors, events, selectors
+from messaging import errors, events, selectors, store
 from messaging.models import TEXT_MAX_LENGTH, Chat, Message, MessageEdit, Participant, Sticker
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
@@ -50,9 +50,9 @@ def _system_message(chat: Chat, text: str) -> Message:
     member (as of the change) gets `message.created` after commit."""
     now = timezone.now()
     message = Message(chat=chat, kind=Message.Kind.SYSTEM, text=text, created_at=now)
-    message.seq = _next_seq(chat.id, now)
-    message.save(force_insert=True)
-    realtime.publish_on_commit(user_ids=selectors.member_ids(chat.id),
+    message.seq = store.next_seq(chat.id, now)
+    store.insert_message(message)
+    realtime.publish_on_commit(user_ids=store.member_ids(chat.id),
                                event=events.message_event("created", message))
     return message
 
@@ -136,7 +136,7 @@ def add_member(*, actor: User, chat_id: UUID, user_id: UUID) -> Participant:
         raise errors.TooManyMembers()
     added = Participant.objects.create(chat=chat, user=user, visible_from_seq=1)
     _publish_chat("created", chat.id, [user.id])
-    _publish_chat("member_added", chat.id, [uid for uid in selectors.member_ids(chat.id) if uid != user.id])
+    _publish_chat("member_added", chat.id, [uid for uid in store.member_ids(chat.id) if uid != user.id])
     _system_message(chat, _("%(actor)s added %(user)s.") % {"actor": actor.name, "user": user.name})
     return added
 
@@ -301,23 +301,22 @@ def leave_all_chats(*, user: User) -> None:
 # --- messages ------------------------------------------------------------------------------------
 
 
-def _check_may_send(participant: Participant, actor: User) -> None:
-    chat = participant.chat
-    if chat.kind == Chat.Kind.DIRECT:
-        other_id = _direct_other(chat, actor.id)
-        if is_blocked_between(actor.id, other_id):
+def _check_may_send(*, actor_id: UUID, chat_id: UUID, chat_kind: str, direct_key: str | None) -> None:
+    if chat_kind == Chat.Kind.DIRECT:
+        blocked, friends = store.blocked_and_friends(actor_id, _direct_other(direct_key, actor_id))
+        if blocked:
             raise errors.Blocked()
-        if not are_friends(actor.id, other_id):
+        if not friends:
             raise errors.NotFriends()
-    elif chat.kind == Chat.Kind.MATCH:
+    elif chat_kind == Chat.Kind.MATCH:
         from matching.selectors import match_is_open
 
-        if not match_is_open(chat_id=chat.id):
+        if not match_is_open(chat_id=chat_id):
             raise errors.MatchEnded()
 
 
-def _direct_other(chat: Chat, user_id: UUID) -> UUID:
-    low, high = (UUID(part) for part in chat.direct_key.split(":"))
+def _direct_other(direct_key: str, user_id: UUID) -> UUID:
+    low, high = (UUID(part) for part in direct_key.split(":"))
     return high if low == user_id else low
 
 
@@ -330,36 +329,16 @@ def _clean_text(text: str, *, required: bool) -> str:
     return text
 
 
-def _next_seq(chat_id: UUID, now: Any) -> int:
-    """Take the chat row's lock and the next seq in one statement; rolled back with the insert,
-    so seqs stay gap-free."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Chat._meta.db_table} SET last_seq = last_seq + 1, last_message_at = %s "  # noqa: S608
-            "WHERE id = %s RETURNING last_seq",
-            [now, chat_id.hex if connection.vendor == "sqlite" else chat_id],
-        )
-        row = cursor.fetchone()
-    if row is None:  # the chat was deleted while we waited for its lock
-        raise NotFound()
-    return row[0]
-
-
 def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str = "",
                  sticker: str | None = None, image: Any = None,
                  reply_to: UUID | None = None) -> tuple[Message, bool]:
     """Send a message; returns it and whether it was created now (False: a retry with a known
     client_id got the stored message). Counts against the `send` limit (HTTP and socket), and
-    a new image against `upload`."""
+    a new image against `upload`. The hot path of the server: see messaging/store.py."""
     ratelimit.hit("send", str(actor.id))
-    existing = _existing(actor, client_id)
-    if existing is not None:
-        return existing, False
-    if kind == Message.Kind.IMAGE:
-        ratelimit.limit_upload(user_id=actor.id)  # images and avatars share the `upload` limit
     try:
         return _send(actor=actor, chat_id=chat_id, client_id=client_id, kind=kind, text=text,
-                     sticker=sticker, image=image, reply_to=reply_to), True
+                     sticker=sticker, image=image, reply_to=reply_to)
     except IntegrityError:
         # A concurrent retry with the same client_id won; its message is the answer.
         existing = _existing(actor, client_id)
@@ -374,13 +353,18 @@ def _existing(actor: User, client_id: UUID) -> Message | None:
 
 @transaction.atomic
 def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, sticker: str | None,
-          image: Any, reply_to: UUID | None) -> Message:
-    participant = selectors.access_participant(user=actor, chat_id=chat_id)
-    _check_may_send(participant, actor)
+          image: Any, reply_to: UUID | None) -> tuple[Message, bool]:
+    context = store.send_context(actor_id=actor.id, chat_id=chat_id, client_id=client_id)
+    if context.existing_id is not None:
+        return _existing(actor, client_id), False
+    if context.participant_id is None:
+        raise NotFound()
+    _check_may_send(actor_id=actor.id, chat_id=chat_id, chat_kind=context.chat_kind,
+                    direct_key=context.direct_key)
     message = Message(chat_id=chat_id, sender=actor, kind=kind, client_id=client_id)
     if reply_to is not None:
         if not Message.objects.filter(pk=reply_to, chat_id=chat_id,
-                                      seq__gte=participant.visible_from_seq).exists():
+                                      seq__gte=context.visible_from_seq).exists():
             raise Invalid(fields={"reply_to": [_("No such message in this chat.")]})
         message.reply_to_id = reply_to
     if kind == Message.Kind.TEXT:
@@ -392,31 +376,32 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     elif kind == Message.Kind.IMAGE:
         from messaging.images import attach_image
 
+        ratelimit.limit_upload(user_id=actor.id)  # images and avatars share the `upload` limit
         message.text = _clean_text(text, required=False)
         attach_image(message, image)
     else:
         raise Invalid(fields={"kind": [_("Send text, a sticker or an image.")]})
     try:
-        _store(message, participant)
+        _store(message, context.participant_id)
     except BaseException:
         # The image files were written already; without the row nothing would ever erase them.
         for storage, name in _message_files_of(message):
             storage.delete(name)
         raise
-    recipients = selectors.member_ids(chat_id)
-    if participant.chat.kind == Chat.Kind.DIRECT and len(recipients) < 2:
-        recipients.append(_return_to_direct_chat(participant.chat, actor.id, message.seq))
+    recipients = store.member_ids(chat_id)
+    if context.chat_kind == Chat.Kind.DIRECT and len(recipients) < 2:
+        recipients.append(_return_to_direct_chat(chat_id, context.direct_key, actor.id, message.seq))
     realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
-    return message
+    return message, True
 
 
-def _store(message: Message, participant: Participant) -> None:
-    """Number and insert the message, moving the sender's read marker to it. _next_seq takes the
+def _store(message: Message, participant_id: int) -> None:
+    """Number and insert the message, moving the sender's read marker to it. next_seq takes the
     chat row's lock; a sender removed from the chat meanwhile finds its participation gone."""
     message.created_at = timezone.now()
-    message.seq = _next_seq(message.chat_id, message.created_at)
-    message.save(force_insert=True)
-    if not Participant.objects.filter(pk=participant.pk).update(last_read_seq=message.seq):
+    message.seq = store.next_seq(message.chat_id, message.created_at)
+    store.insert_message(message)
+    if not store.move_read_marker(participant_id, message.seq):
         raise NotFound()
 
 
@@ -424,11 +409,11 @@ def _message_files_of(message: Message) -> list[tuple[Any, str]]:
     return [(message.image.storage, name) for name in (message.image.name, message.thumbnail.name) if name]
 
 
-def _return_to_direct_chat(chat: Chat, actor_id: UUID, seq: int) -> UUID:
+def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: int) -> UUID:
     """The other person had deleted this direct chat: it comes back for them from `seq` on."""
-    other_id = _direct_other(chat, actor_id)
-    Participant.objects.create(chat=chat, user_id=other_id, visible_from_seq=seq, last_read_seq=seq - 1)
-    _publish_chat("created", chat.id, [other_id])
+    other_id = _direct_other(direct_key, actor_id)
+    Participant.objects.create(chat_id=chat_id, user_id=other_id, visible_from_seq=seq, last_read_seq=seq - 1)
+    _publish_chat("created", chat_id, [other_id])
     return other_id
 
 
@@ -440,7 +425,7 @@ def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
     seq = min(seq, participant.chat.last_seq)
     moved = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
     if moved:
-        realtime.publish_on_commit(user_ids=selectors.member_ids(chat_id),
+        realtime.publish_on_commit(user_ids=store.member_ids(chat_id),
                                    event=events.read_updated(chat_id, actor.id, seq))
     return max(seq, participant.last_read_seq)
 
@@ -471,7 +456,7 @@ def notify_typing(*, actor: User, chat_id: UUID) -> bool:
     except Exception:  # the shared cache is down: a typing hint is not worth an error
         first = True
     if first:
-        others = [user_id for user_id in selectors.member_ids(chat_id) if user_id != actor.id]
+        others = [user_id for user_id in store.member_ids(chat_id) if user_id != actor.id]
         # No transaction is open here, so this publishes at once.
         realtime.publish_on_commit(user_ids=others, event=events.typing(chat_id, actor.id))
     return first
@@ -501,7 +486,8 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
         raise errors.NotAllowed()
     if message.deleted:
         raise errors.MessageDeleted()
-    _check_may_send(participant, actor)
+    chat = participant.chat
+    _check_may_send(actor_id=actor.id, chat_id=chat.id, chat_kind=chat.kind, direct_key=chat.direct_key)
     text = _clean_text(text, required=True)
     if text == message.text:
         return message
@@ -509,7 +495,7 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     MessageEdit.objects.create(message=message, text=message.text, edited_at=now)
     message.text, message.edited_at = text, now
     message.save(update_fields=["text", "edited_at"])
-    realtime.publish_on_commit(user_ids=selectors.member_ids(chat_id), event=events.message_event("updated", message))
+    realtime.publish_on_commit(user_ids=store.member_ids(chat_id), event=events.message_event("updated", message))
     return message
 
 
@@ -548,6 +534,6 @@ def _tombstone(message: Message) -> Message:
     message.deleted_at = timezone.now()
     message.save(update_fields=["text", "sticker", "image", "thumbnail", "image_width", "image_height",
                                 "deleted_at"])
-    realtime.publish_on_commit(user_ids=selectors.member_ids(message.chat_id),
+    realtime.publish_on_commit(user_ids=store.member_ids(message.chat_id),
                                event=events.message_event("deleted", message))
     return message
