@@ -24,6 +24,8 @@ from bench.report import Figure, Result
 from bench.stack import Stack
 
 KIB = 1024
+# A send whose ack has not come by then is counted as unanswered, and the sender goes on.
+ACK_TIMEOUT = 10.0
 
 
 class Unavailable(Exception):
@@ -115,7 +117,8 @@ def throughput(stack: Stack, args: Namespace) -> Result:
         by_person = {s.person.id: s for s in sockets}
         sent_at: dict[str, float] = {}
         delays: list[float] = []
-        counts = {"acked": 0, "delivered": 0, "errors": 0}
+        counts = {"acked": 0, "delivered": 0, "errors": 0, "unanswered": 0}
+        unanswered: list[str] = []
         measuring = {"on": False}
 
         def receiver_of(socket: LiveSocket) -> Callable[[dict[str, Any], float], None]:
@@ -143,7 +146,12 @@ def throughput(stack: Stack, args: Namespace) -> Result:
                 sent_at[client_id] = now()
                 await socket.send_message(chat_id, f"load {n}", client_id)
                 try:
-                    await acked
+                    await asyncio.wait_for(acked, ACK_TIMEOUT)
+                except TimeoutError:
+                    counts["unanswered"] += 1
+                    unanswered.append(client_id)
+                    sent_at.pop(client_id, None)
+                    continue
                 except Exception:
                     counts["errors"] += 1
                     sent_at.pop(client_id, None)
@@ -167,7 +175,7 @@ def throughput(stack: Stack, args: Namespace) -> Result:
         await asyncio.sleep(1)  # deliveries of the last sends
         measuring["on"] = False
         await close_sockets(sockets)
-        return {"elapsed": elapsed, "delays": delays, "cpu": cpu, **counts}
+        return {"elapsed": elapsed, "delays": delays, "cpu": cpu, "unanswered_ids": unanswered, **counts}
 
     before = _stored_messages(chats)
     with stack.measuring("throughput"):
@@ -183,12 +191,21 @@ def throughput(stack: Stack, args: Namespace) -> Result:
         Figure("server CPU per acked message", ms(out["cpu"] / max(1, out["acked"])), "ms"),
     ]
     notes = [f"{out['errors']} sends answered with an error frame"] if out["errors"] else []
+    if out["unanswered"]:
+        notes.append(f"{out['unanswered']} sends not answered within {ACK_TIMEOUT:g} s "
+                     f"({_stored_messages_with(out['unanswered_ids'])} of them stored)")
     return Result(
         "throughput",
         f"{2 * args.pairs} users in {args.pairs} pairs, one unacked message per user, "
         f"{args.duration:g} s after {args.warmup:g} s warm-up, {stack.config.workers} worker(s)",
         figures, notes,
     )
+
+
+def _stored_messages_with(client_ids: list[str]) -> int:
+    from messaging.models import Message
+
+    return Message.objects.filter(client_id__in=client_ids).count()
 
 
 def _stored_messages(chat_ids: list[str]) -> int:

@@ -157,16 +157,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channels and the shared cache: Redis when REDIS_URL is set, in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
-# The list-based RedisChannelLayer by default: when Redis goes away its consumers fail and the sockets
-# close, so clients reconnect and catch up by seq. The pub/sub layer was faster here (socket p50
-# 24 → 18 ms, docs/PERFORMANCE.md) but reconnects silently and drops what was published meanwhile
-# with the sockets left open (tests/hardening/test_faults.py). CHANNEL_LAYER=pubsub selects it.
-CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core")
+# Redis pub/sub by default: it delivered a 100-member fan-out in a third of the CPU of the list-based
+# RedisChannelLayer, whose every received event costs four Redis round trips in a row
+# (docs/PERFORMANCE.md). Pub/sub keeps nothing for a subscriber that is away, so chaat/layer_watch.py
+# closes a process's sockets when its probe through the layer fails (clients reconnect and catch up).
+# CHANNEL_LAYER=core selects the list-based layer.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
+# Several URLs shard the channels over several Redis servers (docs/DEPLOY.md); the cache, request
+# limits and presence stay on REDIS_URL. redis-py caps a pool at 100 connections and fails at once
+# beyond that: 250 sockets joining their groups together (the soak) went over it. Reads get 10 s:
+# redis-py's default 5 s equals the list-based layer's blocking pop, and under load it took the
+# socket down with it; connecting stays quick.
+CHANNEL_HOSTS = [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
+                  "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
+                 for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)]
+# Every socket's process probes the layer this often (seconds), and closes its sockets when a probe
+# is not back within the timeout (chaat/layer_watch.py).
+LAYER_PROBE_INTERVAL = float(os.environ.get("LAYER_PROBE_INTERVAL", "1"))
+LAYER_PROBE_TIMEOUT = float(os.environ.get("LAYER_PROBE_TIMEOUT", "2"))
 if REDIS_URL and CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": env_list("CHANNEL_REDIS_URLS", REDIS_URL), "prefix": CHANNEL_PREFIX},
+            "CONFIG": {"hosts": CHANNEL_HOSTS, "prefix": CHANNEL_PREFIX},
         }
     }
 elif REDIS_URL:
@@ -174,16 +187,7 @@ elif REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
-                # the cache, request limits and presence stay on REDIS_URL.
-                # redis-py reads with a 5 s socket timeout by default, exactly as long as the
-                # layer's blocking pop (BZPOPMIN, 5 s): under load the read timed out and took
-                # the socket down with it. Reads get 10 s; connecting stays quick.
-                # redis-py also caps a pool at 100 connections and fails at once beyond that:
-                # 250 sockets joining their groups together (the soak) went over it.
-                "hosts": [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
-                           "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
-                          for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)],
+                "hosts": CHANNEL_HOSTS,
                 "prefix": CHANNEL_PREFIX,
                 # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per
                 # queued event, so at most ~1 MB for a socket that stops reading; an event not

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.authentication import token_digest, user_for_session, user_for_token_digest
 from accounts.models import User
-from chaat import presence, ratelimit, realtime
+from chaat import layer_watch, presence, ratelimit, realtime
 from chaat.errors import ChaatError, Invalid, RateLimited
 from friends.selectors import friend_id_list
 from messaging import events, services
@@ -153,6 +153,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.auth_recheck({})
         if self.closing:
             return
+        layer_watch.watch(self)
         if came_online:
             await announce_presence(self.user.id, True)
         self.heartbeat_task = asyncio.create_task(self.heartbeat())
@@ -160,6 +161,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.heartbeat_task is not None:
             self.heartbeat_task.cancel()
+        layer_watch.unwatch(self)
         if self.user is None:
             return
         try:

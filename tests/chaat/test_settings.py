@@ -34,18 +34,19 @@ def test_with_nothing_set_but_debug_it_uses_sqlite_and_the_in_memory_layer():
     assert result.stdout.split() == ["django.db.backends.sqlite3", "channels.layers.InMemoryChannelLayer", "True"]
 
 
-def test_database_and_redis_urls_switch_to_postgresql_and_channels_redis():
+def test_database_and_redis_urls_switch_to_postgresql_and_redis_pubsub():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
                           REDIS_URL="redis://cache:6379/1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer", "False"]
+    assert result.stdout.split() == ["django.db.backends.postgresql",
+                                     "channels_redis.pubsub.RedisPubSubChannelLayer", "False"]
 
 
-def test_channel_layer_pubsub_selects_the_redis_pubsub_layer():
+def test_channel_layer_core_selects_the_list_based_layer():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
-                          REDIS_URL="redis://cache:6379/1", CHANNEL_LAYER="pubsub")
+                          REDIS_URL="redis://cache:6379/1", CHANNEL_LAYER="core")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[1] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert result.stdout.split()[1] == "channels_redis.core.RedisChannelLayer"
 
 
 def test_env_helpers_parse_booleans_and_lists():

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
 
-def test_the_layer_reads_redis_longer_than_its_blocking_pop_waits(redis):
+def test_the_layer_reads_redis_longer_than_the_list_based_layer_blocks_and_connects_fast():
     """A read timeout at or below BZPOPMIN's wait makes an idle socket's receive fail (the
-    list-based layer, CHANNEL_LAYER=core)."""
-    if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
-        pytest.skip("the pub/sub layer does not poll with BZPOPMIN")
-    hosts = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
-    assert hosts
-    for host in hosts:
-        assert isinstance(host, dict), "give each host its timeouts"
+    list-based layer, CHANNEL_LAYER=core); both layers take the same hosts."""
+    assert settings.CHANNEL_HOSTS
+    for host in settings.CHANNEL_HOSTS:
         assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+        assert host["socket_connect_timeout"] <= 2
         assert host["max_connections"] >= 1000, "redis-py caps pools at 100 and fails beyond"
-
-
-@pytest.mark.parametrize("name", ["socket_connect_timeout"])
-def test_connecting_to_the_layer_fails_fast(name, redis):
-    if settings.CHANNEL_LAYERS["default"]["BACKEND"] != "channels_redis.core.RedisChannelLayer":
-        pytest.skip("the pub/sub layer takes URLs")
-    for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]:
-        assert host[name] <= 2

@@ -1,0 +1,71 @@
+"""Close this process's sockets when the channel layer may have dropped events.
+
+Redis pub/sub keeps nothing for a subscriber that is away: while the connection to Redis is down,
+or while it is being re-established, the events published for this process's sockets are gone,
+and redis-py reconnects and subscribes again without telling anyone. A socket that stayed open
+through that would never learn that it missed something. So each process sends itself a probe
+through the layer every PROBE_INTERVAL seconds; when one does not come back in time, every socket
+of the process is closed with CLOSE_RESYNC. Clients reconnect (once Redis is back: a socket cannot
+open without it) and catch up with `?after=<seq>`, as the contract asks of them after any
+disconnection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from typing import Any
+
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+# "Service restart: reconnect" (RFC 6455 registry); clients reconnect on it and catch up.
+CLOSE_RESYNC = 1012
+
+
+class LayerWatch:
+    """The probe loop of one event loop and the sockets it looks after."""
+
+    def __init__(self) -> None:
+        self.sockets: weakref.WeakSet[Any] = weakref.WeakSet()
+        self.task = asyncio.get_running_loop().create_task(self.run())
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        channel = None
+        while self.sockets:
+            await asyncio.sleep(settings.LAYER_PROBE_INTERVAL)
+            try:
+                channel = channel or await layer.new_channel("probe.")
+                await layer.send(channel, {"type": "probe"})
+                await asyncio.wait_for(layer.receive(channel), settings.LAYER_PROBE_TIMEOUT)
+            except Exception:
+                # A cancelled receive gives its channel up: take a new one next time.
+                channel = None
+                logger.warning("channel layer probe failed: closing %d sockets", len(self.sockets))
+                await asyncio.gather(*(socket.close(code=CLOSE_RESYNC) for socket in list(self.sockets)),
+                                     return_exceptions=True)
+
+
+_watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LayerWatch] = weakref.WeakKeyDictionary()
+
+
+def watch(socket: Any) -> None:
+    """Look after this (connected) consumer until `unwatch`: it is closed with CLOSE_RESYNC when
+    the layer may have lost its events. Only Redis layers are watched."""
+    if not settings.REDIS_URL:
+        return
+    loop = asyncio.get_running_loop()
+    current = _watches.get(loop)
+    if current is None or current.task.done():
+        current = _watches[loop] = LayerWatch()
+    current.sockets.add(socket)
+
+
+def unwatch(socket: Any) -> None:
+    current = _watches.get(asyncio.get_running_loop())
+    if current is not None:
+        current.sockets.discard(socket)
