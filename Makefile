@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test install install-dev migrate messages lint check clean bench bench-smoke fuzz soak
+.PHONY: run test install install-dev migrate messages lint check audit clean bench bench-smoke fuzz soak
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-value-for-the-check ALLOWED_HOSTS=chaat.example.com \
 	  DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities (PyPI's advisory data) of requirements.txt and what it pulls in. --strict:
+# a dependency that could not be looked up fails the run instead of passing as "no known
+# vulnerabilities" (as happens when PyPI's per-release JSON API cannot be reached).
+audit: install-dev
+	$(VENV)/bin/pip-audit -r requirements.txt --strict --progress-spinner off
 
 # The full API fuzz (CI runs the same test with 8 examples per operation). Needs DATABASE_URL and
 # REDIS_URL like the tests; FUZZ_MAX_EXAMPLES tunes it (examples are derandomized: reruns are reproducible).

@@ -1,7 +1,8 @@
 """The authorization matrix: every /api/v1 route, found by walking the URL configuration, tried as
 anonymous, as an outsider, as a member and as the owner (admin, sender), each against the
 contract's answer: 401 without credentials, 404 for what you may not see, 403 for what you see but
-may not change, 2xx only where allowed.
+may not change, 2xx only where allowed. Every answer, errors included, is kept out of shared
+caches (`private_to_the_asker`).
 
 A route or method without an entry in EXPECT fails `test_every_api_route_has_an_expectation`:
 write down who may call it before it ships. Entries whose route is not on this branch yet are
@@ -258,3 +259,11 @@ def test_each_role_gets_the_contract_answer(route, method, role, db):
         f"{method} {path} as {role}: {response.status_code} {response.content[:300]!r}, expected {expected}")
     if response.status_code >= 400:
         assert {"code", "detail"} <= set(response.json()), "every error carries a code and a detail"
+    private_to_the_asker(response)
+
+
+def private_to_the_asker(response) -> None:
+    """No proxy or CDN may store an API answer or serve it to someone with other credentials (P6)."""
+    assert response["Cache-Control"] == "private, no-store", response.get("Cache-Control")
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",")}
+    assert {"cookie", "authorization"} <= vary, response.get("Vary")
