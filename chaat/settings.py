@@ -142,6 +142,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
+    # A send waits at most this long for a chat row another transaction holds (a stuck or slow
+    # transaction): then it fails, answered 503 `database_unavailable`, and the client retries
+    # with the same client_id, instead of requests piling up behind the lock. 0 waits forever.
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT', 3)}s"
     # A connection pool per process: under ASGI every request runs in a thread of its own, so
     # persistent connections (CONN_MAX_AGE) were never reused and each request connected anew.
     if env_bool("DATABASE_POOL", True):
