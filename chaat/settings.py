@@ -176,8 +176,11 @@ if REDIS_URL and CHANNEL_LAYER == "pubsub":
 elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "chaat.layers.BoundedRedisChannelLayer",
             "CONFIG": {
+                # Publishing and joining groups give up after this long while Redis hangs
+                # (chaat/layers.py); receiving keeps the hosts' read timeout below.
+                "call_timeout": env_int("CHANNEL_CALL_TIMEOUT", 1),
                 # Several URLs shard the channels over several Redis servers (docs/DEPLOY.md);
                 # the cache, request limits and presence stay on REDIS_URL.
                 # redis-py reads with a 5 s socket timeout by default, exactly as long as the

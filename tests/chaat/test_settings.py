@@ -38,7 +38,7 @@ def test_database_and_redis_urls_switch_to_postgresql_and_channels_redis():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
                           REDIS_URL="redis://cache:6379/1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.postgresql", "channels_redis.core.RedisChannelLayer", "False"]
+    assert result.stdout.split() == ["django.db.backends.postgresql", "chaat.layers.BoundedRedisChannelLayer", "False"]
 
 
 def test_channel_layer_pubsub_selects_the_redis_pubsub_layer():
