@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 import orjson
 import pytest
 import websockets
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.db import connection, transaction
 
 from accounts.services import issue_token
 from messaging.models import Chat
 from tests.hardening.test_faults import assert_nothing_lost_or_doubled, direct_chat, send
+from tests.images import png_bytes
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +63,9 @@ def test_a_send_to_a_locked_chat_waits_at_most_the_lock_timeout_then_503_and_sto
         response = send(client, chat.id, over_http, "over HTTP")
         http_wait = time.monotonic() - started
         frame, socket_wait = async_to_sync(send_over_socket)(server.ws_url(), token, chat.id, over_socket)
+        # An image is written to storage before the row waits for the lock: it must not stay.
+        with_image = client.post(f"/api/v1/chats/{chat.id}/messages", data={"kind": "image", "client_id": str(uuid.uuid4())},
+                                 files={"image": ("photo.png", png_bytes(), "image/png")})
         assert client.get("/healthz").status_code == 200, "a locked row is not an outage"
 
     assert response.status_code == 503, response.text
@@ -69,7 +75,9 @@ def test_a_send_to_a_locked_chat_waits_at_most_the_lock_timeout_then_503_and_sto
     assert frame["client_id"] == over_socket and frame["retry_after"] >= 1
     for waited in (http_wait, socket_wait):
         assert LOCK_TIMEOUT - 0.2 <= waited < LOCK_TIMEOUT + 1.5, f"waited {waited:.2f} s for the lock"
+    assert with_image.status_code == 503 and with_image.json()["code"] == "database_unavailable"
     assert chat.messages.count() == 1, "a send that timed out stored something"
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()], "image files left behind"
 
     # The lock is gone: the client retries both with their client_ids, each lands once.
     for client_id in (over_http, over_socket):
