@@ -64,7 +64,8 @@ def test_a_send_to_a_locked_chat_waits_at_most_the_lock_timeout_then_503_and_sto
         http_wait = time.monotonic() - started
         frame, socket_wait = async_to_sync(send_over_socket)(server.ws_url(), token, chat.id, over_socket)
         # An image is written to storage before the row waits for the lock: it must not stay.
-        with_image = client.post(f"/api/v1/chats/{chat.id}/messages", data={"kind": "image", "client_id": str(uuid.uuid4())},
+        with_image = client.post(f"/api/v1/chats/{chat.id}/messages",
+                                 data={"kind": "image", "client_id": str(uuid.uuid4())},
                                  files={"image": ("photo.png", png_bytes(), "image/png")})
         assert client.get("/healthz").status_code == 200, "a locked row is not an outage"
 
