@@ -44,7 +44,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(body["detail"], content_type="text/plain; charset=utf-8", status=status)
     if status == 503:
-        response["Retry-After"] = "2"
+        response["Retry-After"] = str(DatabaseUnavailable.retry_after)
     return response
 
 

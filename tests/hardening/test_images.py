@@ -258,20 +258,29 @@ def test_a_multipart_request_with_thousands_of_parts_is_400(api, shahn, chat, fi
     assert not Message.objects.exists() and stored_files() == []
 
 
+def jpeg_turned(width: int, height: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° to show
+    return encoded(Image.new("RGB", (width, height), "orange"), "JPEG", exif=exif)
+
+
 # The worst a single upload can make the server do: refused files cost nothing, and a file at
 # the pixel limit (a zlib bomb: ~150 KB that inflate to 40 megapixels) costs one decoded frame.
-COSTLY = {  # built by each test, not at import: some take a second
-    "PNG declaring 100000x100000": (lambda: png_declaring(100_000, 100_000), "invalid_image"),
-    "PNG zlib bomb of 49 megapixels": (lambda: png_zlib_bomb(7000, 7000), "invalid_image"),
-    "PNG zlib bomb at the limit (39.7 MP, RGB)": (lambda: png_zlib_bomb(6300, 6300), "stored"),
-    "PNG zlib bomb at the limit (39.7 MP, RGBA)": (lambda: png_zlib_bomb(6300, 6300, alpha=True), "stored"),
-    "GIF of 100,000 frames on a 39.7 MP screen": (lambda: gif_frames(6300, 6300, 100_000), "stored"),
-}
+COSTLY = [  # (build, outcome): built by each test, not at import, as some take a second
+    pytest.param(lambda: png_declaring(100_000, 100_000), "invalid_image", id="PNG declaring 100000x100000"),
+    pytest.param(lambda: png_zlib_bomb(7000, 7000), "invalid_image", id="PNG zlib bomb of 49 megapixels"),
+    pytest.param(lambda: png_zlib_bomb(6300, 6300), "stored", id="PNG zlib bomb at the limit (39.7 MP, RGB)"),
+    pytest.param(lambda: png_zlib_bomb(6300, 6300, alpha=True), "stored",
+                 id="PNG zlib bomb at the limit (39.7 MP, RGBA)"),
+    pytest.param(lambda: gif_frames(6300, 6300, 100_000), "stored", id="GIF of 100,000 frames on a 39.7 MP screen"),
+    pytest.param(lambda: jpeg_turned(6300, 6300), "stored", id="JPEG at the limit (39.7 MP) turned by its EXIF",
+                 marks=pytest.mark.xfail(strict=True, reason="known gap: turning makes a full-size copy, +300 MiB")),
+]
 
 
-@pytest.mark.parametrize("case", COSTLY)
-def test_the_costliest_uploads_stay_within_the_memory_and_time_budget(tmp_path, case):
-    build, outcome = COSTLY[case]
+@pytest.mark.parametrize(("build", "outcome"), COSTLY)
+def test_the_costliest_uploads_stay_within_the_memory_and_time_budget(request, tmp_path, build, outcome):
+    case = request.node.callspec.id
     content = build()
     path = tmp_path / "upload"
     path.write_bytes(content)
