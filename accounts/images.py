@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import struct
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from chaat.errors import InvalidImage, TooLarge
 
-ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+ACCEPTED_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 
 
 @dataclass(frozen=True)
@@ -26,29 +27,47 @@ def _open(upload, *, max_bytes: int) -> Image.Image:
     if upload.size > max_bytes:
         raise TooLarge()
     try:
-        image = Image.open(upload)
-        if image.format not in ACCEPTED_FORMATS:
-            raise InvalidImage()
+        # Only these decoders ever see the bytes: an SVG, HTML or any other format Pillow knows
+        # is refused before a parser runs, whatever the file's name or Content-Type claims.
+        image = Image.open(upload, formats=ACCEPTED_FORMATS)
+        # The header's size decides before any pixel is decoded: a few bytes may declare
+        # gigapixels, and a small compressed stream may inflate to the limit (tests/hardening/
+        # test_images.py measures the time and memory that costs at most).
         if image.width * image.height > settings.IMAGE_MAX_PIXELS:
             raise InvalidImage()
+        # Only the first frame is decoded and stored: an animation of thousands of frames
+        # costs what its first frame costs.
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        # In place: a copy of a 40-megapixel image would double the memory an upload takes.
+        ImageOps.exif_transpose(image, in_place=True)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError,
+            EOFError, struct.error, IndexError, KeyError) as exc:
+        # Every way Pillow's decoders report a broken or hostile file (not all are OSError).
         raise InvalidImage() from exc
-    return ImageOps.exif_transpose(image)
+    return image
+
+
+def _shrink(image: Image.Image, side: int) -> Image.Image:
+    """`image` scaled to fit side x side. Pillow's smoothing filters first make a premultiplied
+    copy of an RGBA image (160 MB more at 40 megapixels); sampling down to 4x the size first
+    (NEAREST makes no such copy) leaves them a small image to smooth."""
+    if max(image.size) > 4 * side:
+        image = ImageOps.contain(image, (4 * side, 4 * side), method=Image.Resampling.NEAREST)
+    return ImageOps.contain(image, (side, side))
 
 
 def _encode(image: Image.Image, *, max_side: int | None = None) -> CleanImage:
-    if max_side:
-        image = image.copy()
-        image.thumbnail((max_side, max_side))
-    has_alpha = image.mode in {"RGBA", "LA", "P"}
+    if max_side and max(image.size) > max_side:
+        image = _shrink(image, max_side)
+    has_alpha = image.mode in {"RGBA", "LA", "P", "PA"}
+    mode, file_format, ext = ("RGBA", "PNG", "png") if has_alpha else ("RGB", "JPEG", "jpg")
+    if image.mode != mode:
+        image = image.convert(mode)
     buffer = io.BytesIO()
-    if has_alpha:
-        image.convert("RGBA").save(buffer, format="PNG", optimize=True)
-        ext = "png"
+    if file_format == "PNG":
+        image.save(buffer, format="PNG", optimize=True)
     else:
-        image.convert("RGB").save(buffer, format="JPEG", quality=88)
-        ext = "jpg"
+        image.save(buffer, format="JPEG", quality=88)
     name = f"{secrets.token_urlsafe(18)}.{ext}"
     return CleanImage(ContentFile(buffer.getvalue(), name=name), image.width, image.height)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from chaat.errors import ChaatError, RateLimited
+from chaat.errors import ChaatError, DatabaseUnavailable, RateLimited
+
+logger = logging.getLogger(__name__)
 
 DRF_CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -43,7 +47,7 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 
 def error_response(exc: ChaatError) -> Response:
     response = Response(exc.as_dict(), status=exc.status)
-    if isinstance(exc, RateLimited):
+    if isinstance(exc, RateLimited | DatabaseUnavailable):
         response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -51,6 +55,11 @@ def error_response(exc: ChaatError) -> Response:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ChaatError):
         return error_response(exc)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable or a lock wait hit `lock_timeout`: the transaction rolled
+        # back, so the client may retry. The same answer as the 500 handler's (chaat/views.py).
+        logger.warning("database unavailable: %s", exc)
+        return error_response(DatabaseUnavailable())
     if isinstance(exc, Http404):
         return Response({"code": "not_found", "detail": _("Not found.")}, status=404)
     if isinstance(exc, PermissionDenied):

@@ -58,3 +58,12 @@ class RateLimited(ChaatError):
     def __init__(self, retry_after: int, detail: Any = None) -> None:
         self.retry_after = max(1, int(retry_after))
         super().__init__(detail)
+
+
+class DatabaseUnavailable(ChaatError):
+    """The database could not answer in time: unreachable, restarting, or a row stayed locked
+    past `lock_timeout`. Nothing was stored; retrying (with the same client_id) is safe."""
+
+    code, status = "database_unavailable", 503
+    default_detail = _("The service is briefly unavailable. Try again.")
+    retry_after = 2

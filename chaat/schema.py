@@ -25,7 +25,7 @@ ERRORS = {
     "413": "Too large.",
     "415": "Unsupported media type.",
     "429": "Throttled: wait `Retry-After` seconds.",
-    "503": "The database is briefly unreachable (`database_unavailable`): retry after `Retry-After` seconds.",
+    "503": "The database is briefly unreachable or busy (`database_unavailable`): retry after `Retry-After` seconds.",
 }
 
 

@@ -143,6 +143,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DATABASE_CONNECT_TIMEOUT", 3
     )
+    # A send waits at most this long for a chat row another transaction holds (a stuck or slow
+    # transaction): then it fails, answered 503 `database_unavailable`, and the client retries
+    # with the same client_id, instead of requests piling up behind the lock. 0 waits forever.
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT', 3)}s"
     # A connection pool per process: under ASGI every request runs in a thread of its own, so
     # persistent connections (CONN_MAX_AGE) were never reused and each request connected anew.
     if env_bool("DATABASE_POOL", True):
@@ -172,6 +176,8 @@ CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
 CHANNEL_HOSTS = [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
                   "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
                  for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)]
+# Publishing and joining groups give up after this many seconds while Redis hangs (chaat/layers.py).
+CHANNEL_CALL_TIMEOUT = float(os.environ.get("CHANNEL_CALL_TIMEOUT", "1"))
 # Every socket's process probes the layer this often (seconds), and closes its sockets when a probe
 # is not back within the timeout (chaat/layer_watch.py).
 LAYER_PROBE_INTERVAL = float(os.environ.get("LAYER_PROBE_INTERVAL", "1"))
@@ -179,15 +185,16 @@ LAYER_PROBE_TIMEOUT = float(os.environ.get("LAYER_PROBE_TIMEOUT", "2"))
 if REDIS_URL and CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": CHANNEL_HOSTS, "prefix": CHANNEL_PREFIX},
+            "BACKEND": "chaat.layers.BoundedRedisPubSubChannelLayer",
+            "CONFIG": {"hosts": CHANNEL_HOSTS, "prefix": CHANNEL_PREFIX, "call_timeout": CHANNEL_CALL_TIMEOUT},
         }
     }
 elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "chaat.layers.BoundedRedisChannelLayer",
             "CONFIG": {
+                "call_timeout": CHANNEL_CALL_TIMEOUT,
                 "hosts": CHANNEL_HOSTS,
                 "prefix": CHANNEL_PREFIX,
                 # Sized by bench/channel_layer.py (docs/DEPLOY.md): about 850 bytes of Redis per

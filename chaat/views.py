@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 
+from chaat.errors import DatabaseUnavailable
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Signed-in people land in their chats; everyone else sees what Chaat is."""
@@ -32,7 +34,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     both are JSON."""
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
-        body = {"code": "database_unavailable", "detail": _("The service is briefly unavailable. Try again.")}
+        body = DatabaseUnavailable().as_dict()
         status = 503
     else:
         body = {"code": "server_error", "detail": _("Something went wrong on our side.")}
@@ -42,7 +44,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(body["detail"], content_type="text/plain; charset=utf-8", status=status)
     if status == 503:
-        response["Retry-After"] = "2"
+        response["Retry-After"] = str(DatabaseUnavailable.retry_after)
     return response
 
 

@@ -24,6 +24,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.authentication import token_digest, user_for_session, user_for_token_digest
 from accounts.models import User
 from chaat import layer_watch, presence, ratelimit, realtime
-from chaat.errors import ChaatError, Invalid, RateLimited
+from chaat.errors import ChaatError, DatabaseUnavailable, Invalid, RateLimited
 from friends.selectors import friend_id_list
 from messaging import events, services
 from messaging.serializers import SocketMessageSendIn, SocketReadIn, SocketTypingIn, message_data
@@ -230,6 +231,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await handler(self, frame)
         except ChaatError as exc:
             await self.send_error(frame, exc)
+        except (OperationalError, InterfaceError):  # rolled back: the client retries the frame
+            logger.warning("socket frame failed: database unavailable", exc_info=True)
+            await self.send_error(frame, DatabaseUnavailable())
         except Exception:  # a bug must not take the connection down with it
             logger.exception("socket frame failed")
             await self.send_error(frame, ChaatError())
@@ -276,6 +280,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def send_error(self, frame: Any, exc: ChaatError) -> None:
         client_id = frame.get("client_id") if isinstance(frame, dict) else None
         error = {"type": "error", "client_id": client_id if isinstance(client_id, str) else None, **exc.as_dict()}
-        if isinstance(exc, RateLimited):
+        if isinstance(exc, RateLimited | DatabaseUnavailable):
             error["retry_after"] = exc.retry_after
         await self.send_frame(error)

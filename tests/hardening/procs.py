@@ -57,11 +57,17 @@ class TcpProxy:
     """A TCP proxy on 127.0.0.1:`port` to `target_port`, run by asyncio in a thread, that a test
     can cut (every open connection reset, new ones closed at once, as while PostgreSQL restarts)
     and restore. Put between the app processes and PostgreSQL, it fakes a database outage
-    without touching the machine's shared server."""
+    without touching the machine's shared server.
+
+    It can also slow the traffic down (`delay(seconds)`: every chunk waits that long, each way)
+    or blackhole it (`blackhole()`: connections are accepted and stay open, but nothing is
+    forwarded, as when a server hangs or the network drops packets), until `restore()`."""
 
     def __init__(self, target_port: int, port: int) -> None:
         self.target_port, self.port = target_port, port
         self.open = True
+        self.delay_seconds = 0.0
+        self.blackholed = False
         self._writers: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -75,8 +81,14 @@ class TcpProxy:
         self.open = False
         self._call(self._reset_all())
 
+    def delay(self, seconds: float) -> None:
+        self.delay_seconds = seconds
+
+    def blackhole(self) -> None:
+        self.blackholed = True
+
     def restore(self) -> None:
-        self.open = True
+        self.open, self.delay_seconds, self.blackholed = True, 0.0, False
 
     def stop(self) -> None:
         self._call(self._stop())
@@ -113,6 +125,10 @@ class TcpProxy:
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             try:
                 while data := await src.read(65536):
+                    if self.delay_seconds:
+                        await asyncio.sleep(self.delay_seconds)
+                    if self.blackholed:
+                        continue  # dropped: the peer waits for an answer that never comes
                     dst.write(data)
                     await dst.drain()
             except (ConnectionError, OSError):

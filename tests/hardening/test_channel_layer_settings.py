@@ -14,3 +14,8 @@ def test_the_layer_reads_redis_longer_than_the_list_based_layer_blocks_and_conne
         assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
         assert host["socket_connect_timeout"] <= 2
         assert host["max_connections"] >= 1000, "redis-py caps pools at 100 and fails beyond"
+
+
+def test_calls_other_than_receiving_give_up_within_a_second():
+    """F2: while Redis hangs, a publish must not hold its request for the read timeout."""
+    assert settings.CHANNEL_CALL_TIMEOUT <= 1

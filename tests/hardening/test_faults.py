@@ -211,3 +211,84 @@ def test_a_server_killed_while_clients_send_loses_no_acknowledged_message(live_s
     for client in clients:
         if client not in on_survivor:
             assert client.reconnects >= 1, f"{client.name} did not move to the surviving server"
+
+
+# --- F2: Redis slow, then blackholed -----------------------------------------------------------
+
+SLOW, BLACKHOLE = 3.0, 5.0  # seconds of Redis answering 2 s late, then of it never answering
+SEND_WITHIN = 4.5  # a send meets at most three Redis calls that give up after 1 s (two limits, the publish)
+
+
+@pytest.fixture
+def redis_proxy(private_redis):
+    port = next(p for p in range(8200, 8220) if port_is_free(p))
+    proxy = TcpProxy(target_port=private_redis.port, port=port)
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+def test_redis_slow_or_blackholed_sends_still_succeed_in_bounded_time_and_everything_recovers(
+        live_servers, redis_proxy, udit, kai):
+    from asgiref.sync import async_to_sync
+
+    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+
+    servers = live_servers(2, REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}/0", CHANNEL_PREFIX="f2")
+    ledger = Ledger()
+    clients = make_clients(10, [s.url("").rstrip("/") for s in servers], ledger)
+    # A probe sending one message at a time beside the traffic, to time each answer.
+    probe_chat = direct_chat(udit, kai)
+    probe = httpx.Client(base_url=servers[0].url(""), timeout=30,
+                         headers={"Authorization": f"Token {issue_token(user=udit)}"})
+    probe_acked: dict[str, str] = {}
+    marks: dict[str, float] = {}
+    sends: list[tuple[str, int, float]] = []  # (phase, status, seconds)
+    health: list[tuple[str, int, float]] = []
+
+    def probe_until(phase: str, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            client_id, t0 = str(uuid.uuid4()), time.monotonic()
+            response = send(probe, probe_chat.id, client_id, phase)
+            sends.append((phase, response.status_code, time.monotonic() - t0))
+            if response.status_code == 201:
+                probe_acked[client_id] = response.json()["id"]
+            t0 = time.monotonic()
+            status = httpx.get(servers[1].url("/healthz"), timeout=30).status_code
+            health.append((phase, status, time.monotonic() - t0))
+
+    def fault() -> None:
+        failures_before, started = ledger.send_failures, time.monotonic()
+        redis_proxy.delay(2.0)
+        probe_until("slow", started + SLOW)
+        redis_proxy.blackhole()
+        probe_until("blackholed", started + SLOW + BLACKHOLE)
+        marks["failures_during"] = ledger.send_failures - failures_before
+        redis_proxy.restore()
+        restored = time.monotonic()
+        while httpx.get(servers[1].url("/healthz"), timeout=30).status_code != 200:
+            time.sleep(0.1)
+        marks["healthy_after"] = time.monotonic() - restored
+
+    async def scenario() -> None:
+        await run_traffic(clients, seconds=16, interval=0.5, at=[(4, fault)])
+
+    async_to_sync(scenario)()
+    result = compare_with_database(clients, ledger)
+    slowest_send = max(seconds for *_, seconds in sends)
+    slowest_health = max(seconds for *_, seconds in health)
+    print(f"\nF2: {result}, {len(sends)} probe sends while Redis was slow ({SLOW:.0f} s) then blackholed "
+          f"({BLACKHOLE:.0f} s): statuses {sorted({s for _, s, _ in sends})}, slowest {slowest_send:.2f} s; "
+          f"traffic send failures {marks['failures_during']}; /healthz {sorted({s for _, s, _ in health})} "
+          f"in at most {slowest_health:.2f} s, 200 again {marks['healthy_after']:.2f} s after; "
+          f"reconnects {sum(c.reconnects for c in clients)}, gap fetches {sum(c.gap_fetches for c in clients)}")
+    assert result["lost"] == 0 and result["doubled"] == 0
+    assert ledger.server_errors == 0
+    assert {phase for phase, *_ in sends} == {"slow", "blackholed"}
+    assert all(status == 201 for _, status, _ in sends), "HTTP sends must succeed while Redis hangs"
+    assert slowest_send < SEND_WITHIN, f"a send took {slowest_send:.1f} s while Redis hung"
+    assert marks["failures_during"] == 0, "no traffic send may fail or time out while Redis hangs"
+    assert all(status == 503 for _, status, _ in health), "/healthz must report the channel layer down"
+    assert slowest_health < 2.5, f"/healthz took {slowest_health:.1f} s to answer"
+    assert marks["healthy_after"] < 5.0, "the layer did not recover within 5 s of Redis answering again"
+    assert_nothing_lost_or_doubled(probe_chat.id, probe_acked)

@@ -1,0 +1,56 @@
+"""The channels-redis layers, with a deadline on every call that should answer at once.
+
+When Redis hangs (a stuck server, a network that drops packets) a call waits for the socket's
+read timeout, 10 s here because the list-based layer's blocking pop waits 5 s by design
+(chaat/settings.py). A message's publish runs in its request after commit, so every send took 10 s
+and requests piled up (tests/hardening/test_faults.py, F2). Sends and group changes give up after
+`call_timeout` instead: the event is dropped (clients catch up by seq) and a socket whose group
+join fails is closed, so its client reconnects. Only `receive` keeps the long timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
+
+
+class _BoundedCalls:
+    call_timeout: float
+
+    def _unbounded(self, name: str) -> Callable[..., Any]:
+        return getattr(super(), name)
+
+    async def _call(self, name: str, *args: Any) -> None:
+        async with asyncio.timeout(self.call_timeout):
+            await self._unbounded(name)(*args)
+
+    async def send(self, channel: str, message: dict[str, Any]) -> None:
+        await self._call("send", channel, message)
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        await self._call("group_send", group, message)
+
+    async def group_add(self, group: str, channel: str) -> None:
+        await self._call("group_add", group, channel)
+
+    async def group_discard(self, group: str, channel: str) -> None:
+        await self._call("group_discard", group, channel)
+
+
+class BoundedRedisChannelLayer(_BoundedCalls, RedisChannelLayer):
+    def __init__(self, *args: Any, call_timeout: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.call_timeout = call_timeout
+
+
+class BoundedRedisPubSubChannelLayer(_BoundedCalls, RedisPubSubChannelLayer):
+    def __init__(self, *args: Any, call_timeout: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.call_timeout = call_timeout
+
+    def _unbounded(self, name: str) -> Callable[..., Any]:
+        # The pub/sub layer has one inner layer per event loop and no methods of its own.
+        return getattr(self._get_layer(), name)
