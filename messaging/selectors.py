@@ -153,12 +153,14 @@ def chat_for_members(chat_id: UUID) -> dict[UUID, ChatEntry]:
 
 
 def list_messages(*, participant: Participant, before: int | None = None, after: int | None = None,
-                  limit: int = HISTORY_DEFAULT_LIMIT) -> tuple[list[Message], bool]:
+                  limit: int = HISTORY_DEFAULT_LIMIT, quotes: bool = False) -> tuple[list[Message], bool]:
     """A page of history ascending by seq, from what this participant may see, and whether
-    more lies beyond it (older for `before` or the default, newer for `after`)."""
+    more lies beyond it (older for `before` or the default, newer for `after`). `quotes` loads
+    the messages replied to as well (the site shows them; the API gives their ids only)."""
+    related = ("sender", "sticker", "reply_to", "reply_to__sender") if quotes else ("sender", "sticker")
     messages = Message.objects.filter(
         chat_id=participant.chat_id, seq__gte=participant.visible_from_seq
-    ).select_related("sender", "sticker", "reply_to", "reply_to__sender")
+    ).select_related(*related)
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
         return page[:limit], len(page) > limit

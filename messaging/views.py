@@ -86,7 +86,7 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
                   status: int = 200) -> HttpResponse:
     before = _int(request.GET.get("before"))
     participant = entry.participant
-    items, has_more = selectors.list_messages(participant=participant, before=before)
+    items, has_more = selectors.list_messages(participant=participant, before=before, quotes=True)
     if before is None and items and items[-1].seq > participant.last_read_seq:
         # Opening the latest page of a chat is reading it.
         participant.last_read_seq = services.mark_read(actor=request.user, chat_id=entry.chat.id, seq=items[-1].seq)
@@ -155,7 +155,7 @@ def chat_fragments(request: HttpRequest, chat_id: UUID) -> HttpResponse:
             raise Http404 from exc
     else:
         items, _more = selectors.list_messages(participant=entry.participant, after=after or 0,
-                                               limit=FRAGMENT_LIMIT)
+                                               limit=FRAGMENT_LIMIT, quotes=True)
     context = {"items": _quote_visible_replies(items, entry.participant), **_message_context(entry)}
     return render(request, "messaging/_messages.html", context)
 
