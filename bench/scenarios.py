@@ -4,6 +4,7 @@ drives the running server with asyncio and returns its figures; none of them ass
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from argparse import Namespace
 from collections.abc import Callable
@@ -169,13 +170,15 @@ def throughput(stack: Stack, args: Namespace) -> Result:
             tasks.append(asyncio.create_task(sender(by_person[b.id], chat_id, deadline)))
         await asyncio.sleep(max(0.0, warmup_end - now()))
         measuring["on"] = True
-        started, cpu_before = now(), stack.cpu_seconds()
+        started, cpu_before, own_cpu_before = now(), stack.cpu_seconds(), time.process_time()
         await asyncio.gather(*tasks)
         elapsed, cpu = now() - started, stack.cpu_seconds() - cpu_before
+        own_cpu = time.process_time() - own_cpu_before
         await asyncio.sleep(1)  # deliveries of the last sends
         measuring["on"] = False
         await close_sockets(sockets)
-        return {"elapsed": elapsed, "delays": delays, "cpu": cpu, "unanswered_ids": unanswered, **counts}
+        return {"elapsed": elapsed, "delays": delays, "cpu": cpu, "own_cpu": own_cpu, "unanswered_ids": unanswered,
+                **counts}
 
     before = _stored_messages(chats)
     with stack.measuring("throughput"):
@@ -189,6 +192,7 @@ def throughput(stack: Stack, args: Namespace) -> Result:
         Figure("messages stored during the run (incl. warm-up) /s", persisted / elapsed, "msg/s"),
         *_latency_figures("delivery", out["delays"])[::2],
         Figure("server CPU per acked message", ms(out["cpu"] / max(1, out["acked"])), "ms"),
+        Figure("load generator CPU per acked message", ms(out["own_cpu"] / max(1, out["acked"])), "ms"),
     ]
     notes = [f"{out['errors']} sends answered with an error frame"] if out["errors"] else []
     if out["unanswered"]:
