@@ -4,10 +4,10 @@ Redis pub/sub keeps nothing for a subscriber that is away: while the connection 
 or while it is being re-established, the events published for this process's sockets are gone,
 and redis-py reconnects and subscribes again without telling anyone. A socket that stayed open
 through that would never learn that it missed something. So each process sends itself a probe
-through the layer every PROBE_INTERVAL seconds; when one does not come back in time, every socket
-of the process is closed with CLOSE_RESYNC. Clients reconnect (once Redis is back: a socket cannot
-open without it) and catch up with `?after=<seq>`, as the contract asks of them after any
-disconnection.
+through the layer every LAYER_PROBE_INTERVAL seconds; when two in a row do not come back in time,
+every socket of the process is closed with CLOSE_RESYNC. Clients reconnect (once Redis is back: a
+socket cannot open without it) and catch up with `?after=<seq>`, as the contract asks of them after
+any disconnection.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 # "Service restart: reconnect" (RFC 6455 registry); clients reconnect on it and catch up.
 CLOSE_RESYNC = 1012
+FAILURES_TO_CLOSE = 2
 
 
 class LayerWatch:
@@ -35,19 +36,23 @@ class LayerWatch:
 
     async def run(self) -> None:
         layer = get_channel_layer()
-        channel = None
+        channel, failures = None, 0
         while self.sockets:
             await asyncio.sleep(settings.LAYER_PROBE_INTERVAL)
             try:
                 channel = channel or await layer.new_channel("probe.")
                 await layer.send(channel, {"type": "probe"})
                 await asyncio.wait_for(layer.receive(channel), settings.LAYER_PROBE_TIMEOUT)
+                failures = 0
             except Exception:
                 # A cancelled receive gives its channel up: take a new one next time.
-                channel = None
-                logger.warning("channel layer probe failed: closing %d sockets", len(self.sockets))
-                await asyncio.gather(*(socket.close(code=CLOSE_RESYNC) for socket in list(self.sockets)),
-                                     return_exceptions=True)
+                channel, failures = None, failures + 1
+                # One late probe may be a burst of work (thousands of sockets joining at once);
+                # two in a row is Redis away.
+                if failures >= FAILURES_TO_CLOSE:
+                    logger.warning("channel layer probes failed: closing %d sockets", len(self.sockets))
+                    await asyncio.gather(*(socket.close(code=CLOSE_RESYNC) for socket in list(self.sockets)),
+                                         return_exceptions=True)
 
 
 _watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LayerWatch] = weakref.WeakKeyDictionary()

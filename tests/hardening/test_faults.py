@@ -259,6 +259,7 @@ def test_redis_slow_or_blackholed_sends_still_succeed_in_bounded_time_and_everyt
 
     def fault() -> None:
         failures_before, started = ledger.send_failures, time.monotonic()
+        marks["fault"] = started
         redis_proxy.delay(2.0)
         probe_until("slow", started + SLOW)
         redis_proxy.blackhole()
@@ -291,4 +292,8 @@ def test_redis_slow_or_blackholed_sends_still_succeed_in_bounded_time_and_everyt
     assert all(status == 503 for _, status, _ in health), "/healthz must report the channel layer down"
     assert slowest_health < 2.5, f"/healthz took {slowest_health:.1f} s to answer"
     assert marks["healthy_after"] < 5.0, "the layer did not recover within 5 s of Redis answering again"
+    # Events published while Redis hangs are gone: every socket must be told to reconnect and catch up.
+    not_closed = [c.name for c in clients
+                  if not [t for t in c.closes if marks["fault"] <= t <= marks["fault"] + SLOW + BLACKHOLE]]
+    assert not not_closed, f"sockets not closed while Redis hung: {not_closed}"
     assert_nothing_lost_or_doubled(probe_chat.id, probe_acked)
