@@ -95,9 +95,10 @@ def main() -> int:
           f"every {args.interval:.0f} s")
     users, chats = build_cast(args.clients, run)
     logs = Path(tempfile.mkdtemp(prefix="chaat-soak-"))
-    # A connection pool per server: PostgreSQL is shared, and per-thread connections under ASGI
-    # would run it out of connections at this many clients.
-    servers = [start_server(logs / f"server-{i}.log", CHANNEL_PREFIX=f"soak{run}",
+    # A connection pool per server, as in production: PostgreSQL is shared, and per-thread
+    # connections under ASGI ran it out of connections at this many clients ("too many clients").
+    # (The test settings this process loads turn the pool off for the suite; the servers need it on.)
+    servers = [start_server(logs / f"server-{i}.log", CHANNEL_PREFIX=f"soak{run}", DATABASE_POOL="1",
                             DATABASE_POOL_SIZE=os.environ.get("DATABASE_POOL_SIZE", "8")) for i in range(2)]
     try:
         urls = [s.url("").rstrip("/") for s in servers]
