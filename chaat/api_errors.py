@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from chaat.errors import ChaatError, DatabaseUnavailable, RateLimited
+from chaat.errors import ChaatError, DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
 
 def error_response(exc: ChaatError) -> Response:
     response = Response(exc.as_dict(), status=exc.status)
-    if isinstance(exc, RateLimited | DatabaseUnavailable):
+    if exc.retry_after is not None:
         response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -13,6 +13,8 @@ class ChaatError(Exception):
     code: str = "error"
     status: int = 400
     default_detail: Any = _("The request could not be completed.")
+    # Seconds after which a retry may succeed: sent as `Retry-After` (HTTP) or `retry_after` (socket).
+    retry_after: int | None = None
 
     def __init__(self, detail: Any = None, *, fields: dict[str, list[str]] | None = None) -> None:
         self.detail = detail if detail is not None else self.default_detail

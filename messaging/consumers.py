@@ -280,6 +280,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def send_error(self, frame: Any, exc: ChaatError) -> None:
         client_id = frame.get("client_id") if isinstance(frame, dict) else None
         error = {"type": "error", "client_id": client_id if isinstance(client_id, str) else None, **exc.as_dict()}
-        if isinstance(exc, RateLimited | DatabaseUnavailable):
+        if exc.retry_after is not None:
             error["retry_after"] = exc.retry_after
         await self.send_frame(error)
