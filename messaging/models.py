@@ -62,6 +62,11 @@ class Participant(models.Model):
         ADMIN = "admin", _("admin")
         MEMBER = "member", _("member")
 
+    class Notify(models.TextChoices):
+        ALL = "all", _("all messages")
+        MENTIONS = "mentions", _("mentions only")
+        NONE = "none", _("nothing")
+
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="chat_participations")
@@ -71,6 +76,11 @@ class Participant(models.Model):
     # The first seq this participant may see: a direct chat deleted by one side comes back with
     # only the messages sent after it returned.
     visible_from_seq = models.BigIntegerField(default=1)
+    # This member's own settings in the chat (contract: "Members and your settings in a chat").
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    auto_translate = models.BooleanField(default=False)
+    notify = models.CharField(max_length=8, choices=Notify.choices, default=Notify.ALL)
+    muted_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -96,6 +106,9 @@ class Message(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     text = models.TextField(blank=True)
+    # The language the text is written in (a site language); null for messages without text,
+    # as the API shows it (contract: "Languages and translation").
+    lang = models.CharField(max_length=8, null=True, blank=True)  # noqa: DJ001
     sticker = models.ForeignKey(Sticker, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     image = models.ImageField(upload_to="chat-images/", blank=True)
