@@ -33,7 +33,8 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["id", "date_joined", "last_login", "avatar_preview"]
     fieldsets = [
         (None, {"fields": ["id", "username", "password"]}),
-        (_("Profile"), {"fields": ["display_name", "language", "avatar", "avatar_preview"]}),
+        (_("Profile"), {"fields": ["display_name", "language", "email", "email_verified", "avatar",
+                                   "avatar_preview"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups",
                                        "user_permissions"]}),
         (_("Dates"), {"fields": ["date_joined", "last_login"]}),

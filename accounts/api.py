@@ -21,6 +21,8 @@ from accounts.serializers import (
     MeIn,
     MeOut,
     PasswordIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     RegisterIn,
     TokenOut,
     UserListOut,
@@ -30,6 +32,7 @@ from accounts.serializers import (
 from chaat import ratelimit
 from chaat.api import validated
 from chaat.ratelimit import client_ip
+from chaat.site import site_url
 
 
 class RegisterView(APIView):
@@ -67,6 +70,31 @@ class LogoutView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PasswordResetView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes: list = []  # the `password_reset` limit counts instead
+
+    @extend_schema(request=PasswordResetIn, responses={202: None}, auth=[],
+                   description="Mails a reset link to the account's confirmed address. Always 202.")
+    def post(self, request: Request) -> Response:
+        data = validated(PasswordResetIn, request.data)
+        services.request_password_reset(**data, client_ip=client_ip(request), site_url=site_url(request))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=PasswordResetConfirmIn, responses={204: None}, auth=[],
+                   description="Sets the new password and revokes every token and session of the user.")
+    def post(self, request: Request) -> Response:
+        data = validated(PasswordResetConfirmIn, request.data)
+        services.reset_password(**data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class MeView(APIView):
     @extend_schema(responses={200: MeOut})
     def get(self, request: Request) -> Response:
@@ -75,7 +103,10 @@ class MeView(APIView):
     @extend_schema(request=MeIn, responses={200: MeOut})
     def patch(self, request: Request) -> Response:
         data = validated(MeIn, request.data)
+        email = data.pop("email", None)
         user = services.update_profile(user=request.user, **data)
+        if email is not None:
+            user = services.set_email(user=user, email=email, site_url=site_url(request))
         return Response(MeOut(user).data)
 
     @extend_schema(request=DeleteMeIn, responses={204: None})

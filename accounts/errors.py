@@ -18,3 +18,8 @@ class WeakPassword(ChaatError):
 class InvalidCredentials(ChaatError):
     code = "invalid_credentials"
     default_detail = _("Wrong username or password.")
+
+
+class InvalidToken(ChaatError):
+    code = "invalid_token"
+    default_detail = _("This link is not valid or has expired.")

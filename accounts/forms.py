@@ -34,3 +34,17 @@ class PasswordChangeForm(forms.Form):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254,
+                             help_text=_("Optional. Used only to reset your password; we send a link to confirm it."))
+
+
+class PasswordResetRequestForm(forms.Form):
+    username_or_email = forms.CharField(label=_("Username or email address"), max_length=254)
+
+
+class PasswordResetForm(forms.Form):
+    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput,
+                                   help_text=_("At least 10 characters, not a common one."))

@@ -43,12 +43,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(_("language"), max_length=8, choices=Language.choices,
                                 default=Language.ENGLISH)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Optional, for account recovery; reset mail goes only to a confirmed address.
+    email = models.EmailField(_("email address"), blank=True)
+    email_verified = models.BooleanField(_("email confirmed"), default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
 
     objects = UserManager()
 
     USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:

@@ -30,6 +30,8 @@ class UserOut(serializers.Serializer):
 class MeOut(UserOut):
     language = serializers.CharField()
     date_joined = serializers.DateTimeField()
+    email = serializers.CharField()
+    email_verified = serializers.BooleanField()
 
 
 class TokenOut(serializers.Serializer):
@@ -53,6 +55,18 @@ class LoginIn(serializers.Serializer):
 class MeIn(serializers.Serializer):
     display_name = serializers.CharField(max_length=64, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES], required=False)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254,
+                                   help_text="A new address gets a confirmation link; \"\" removes it.")
+
+
+class PasswordResetIn(serializers.Serializer):
+    username_or_email = serializers.CharField(max_length=254)
+
+
+class PasswordResetConfirmIn(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+    new_password = serializers.CharField(max_length=256, trim_whitespace=False)
 
 
 class AvatarIn(serializers.Serializer):

@@ -8,10 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 
-from accounts import errors
+from accounts import errors, mail
 from accounts.authentication import token_digest
 from accounts.images import clean_image
 from accounts.models import AuthToken, User, username_validator
@@ -172,3 +175,96 @@ def delete_account(*, user: User, password: str) -> None:
     user.delete()
     if avatar:
         transaction.on_commit(lambda: storage.delete(avatar))
+
+
+@transaction.atomic
+def set_email(*, user: User, email: str, site_url: str) -> User:
+    """Set (or with "" remove) the account's address. A new address starts unconfirmed and gets
+    a confirmation link after commit; confirmation mails are limited per user (`email`)."""
+    email = (email or "").strip()
+    if email:
+        domain_part = email.rpartition("@")[2]
+        email = f"{email.rpartition('@')[0]}@{domain_part.lower()}"
+    if email == user.email:
+        return user
+    if email:
+        ratelimit.hit("email", str(user.id))
+    user.email, user.email_verified = email, False
+    user.save(update_fields=["email", "email_verified"])
+    if email:
+        user_id = str(user.id)
+        transaction.on_commit(lambda: mail.send_email_confirmation(user_id=user_id, email=email, site_url=site_url))
+    return user
+
+
+@transaction.atomic
+def confirm_email(*, token: str) -> User:
+    """Mark the address in `token` confirmed, if it is still the account's (InvalidToken)."""
+    found = mail.read_confirmation_token(token)
+    if found is None:
+        raise errors.InvalidToken()
+    user_id, email = found
+    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None or user.email != email:
+        raise errors.InvalidToken()
+    if not user.email_verified:
+        user.email_verified = True
+        user.save(update_fields=["email_verified"])
+    return user
+
+
+def _accounts_named(username_or_email: str) -> list[User]:
+    text = (username_or_email or "").strip()
+    if "@" in text:
+        return list(User.objects.filter(email__iexact=text, email_verified=True, is_active=True))
+    return list(User.objects.filter(username=normalize_username(text), is_active=True))
+
+
+@transaction.atomic
+def request_password_reset(*, username_or_email: str, client_ip: str, site_url: str) -> None:
+    """Mail a reset link to the confirmed address of the account named (by username or address).
+    Says nothing about whether it exists. Limited (`password_reset`) per client IP and per name
+    asked, both answered 429 whether or not the account exists, and quietly per account."""
+    ratelimit.hit("password_reset", f"ip:{client_ip}")
+    ratelimit.hit("password_reset", f"asked:{(username_or_email or '').strip().lower()}")
+    for user in _accounts_named(username_or_email):
+        if not user.email or not user.email_verified:
+            continue
+        try:
+            ratelimit.hit("password_reset", f"user:{user.id}")
+        except RateLimited:
+            continue  # a 429 here would tell that the account exists
+        user_id = str(user.id)
+        transaction.on_commit(lambda user_id=user_id: mail.send_password_reset(user_id=user_id, site_url=site_url))
+
+
+def user_for_reset_link(*, uid: str, token: str) -> User | None:
+    """The user a reset link (uid, token) is for while it is valid: unused and under an hour old."""
+    try:
+        pk = force_str(urlsafe_base64_decode(uid))
+        user = User.objects.filter(pk=pk, is_active=True).first()
+    except (ValueError, TypeError, OverflowError, ValidationError):
+        return None
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def reset_password(*, uid: str, token: str, new_password: str) -> User:
+    """Set a new password through a reset link (InvalidToken, WeakPassword). The link then stops
+    working (the token covers the password hash), and every token and session of the user is
+    revoked; their sockets close (4401)."""
+    user = user_for_reset_link(uid=uid, token=token)
+    if user is None:
+        raise errors.InvalidToken()
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not default_token_generator.check_token(user, token):  # a concurrent reset used it
+        raise errors.InvalidToken()
+    _check_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    # Sessions fail Django's session hash check from now on; tokens go now.
+    AuthToken.objects.filter(user=user).delete()
+    realtime.recheck_auth_on_commit(user_id=user.id)
+    return user

@@ -17,8 +17,11 @@ from accounts import services
 from accounts.forms import (
     AvatarForm,
     DeleteAccountForm,
+    EmailForm,
     LoginForm,
     PasswordChangeForm,
+    PasswordResetForm,
+    PasswordResetRequestForm,
     ProfileForm,
     SignUpForm,
 )
@@ -26,7 +29,7 @@ from accounts.models import User
 from chaat.errors import ChaatError
 from chaat.media import private_file, request_user, unauthorized
 from chaat.ratelimit import client_ip
-from chaat.site import add_error
+from chaat.site import add_error, site_url
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -92,6 +95,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     avatar_form = AvatarForm()
     password_form = PasswordChangeForm()
     delete_form = DeleteAccountForm()
+    email_form = EmailForm(initial={"email": user.email})
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -116,6 +120,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                     update_session_auth_hash(request, user)
                     messages.success(request, _("Password changed."))
                     return redirect("profile")
+            elif action == "email":
+                email_form = EmailForm(request.POST)
+                if email_form.is_valid():
+                    services.set_email(user=user, email=email_form.cleaned_data["email"],
+                                       site_url=site_url(request))
+                    messages.success(request, _("Check your inbox for the confirmation link.")
+                                     if user.email else _("Email address removed."))
+                    return redirect("profile")
             elif action == "delete":
                 delete_form = DeleteAccountForm(request.POST)
                 if delete_form.is_valid():
@@ -125,11 +137,11 @@ def profile(request: HttpRequest) -> HttpResponse:
                     return redirect("login")
         except ChaatError as exc:
             form = {"profile": profile_form, "avatar": avatar_form, "password": password_form,
-                    "delete": delete_form}[action]
+                    "delete": delete_form, "email": email_form}[action]
             add_error(form, exc)
         status = 400
     context = {"profile_form": profile_form, "avatar_form": avatar_form,
-               "password_form": password_form, "delete_form": delete_form}
+               "password_form": password_form, "delete_form": delete_form, "email_form": email_form}
     return render(request, "accounts/profile.html", context, status=status)
 
 
@@ -154,3 +166,45 @@ def avatar(request: HttpRequest, name: str) -> HttpResponse:
     if user is None:
         raise Http404
     return private_file(user.avatar)
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation mail: no login needed."""
+    try:
+        services.confirm_email(token=token)
+    except ChaatError as exc:
+        return render(request, "accounts/email_confirmed.html", {"error": exc.detail}, status=400)
+    return render(request, "accounts/email_confirmed.html", {})
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link; the answer is the same whether or not the account exists."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_password_reset(**form.cleaned_data, client_ip=client_ip(request),
+                                            site_url=site_url(request))
+        except ChaatError as exc:
+            add_error(form, exc)
+        else:
+            return render(request, "accounts/password_reset.html", {"sent": True})
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def password_reset_confirm(request: HttpRequest, uid: str, token: str) -> HttpResponse:
+    """The link in the reset mail: choose a new password, then log in with it."""
+    if services.user_for_reset_link(uid=uid, token=token) is None:
+        return render(request, "accounts/password_reset_confirm.html", {"invalid": True}, status=400)
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_password(uid=uid, token=token, **form.cleaned_data)
+        except ChaatError as exc:
+            add_error(form, exc)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            messages.success(request, _("Your password has been reset. Log in with the new one."))
+            return redirect("login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form},
+                  status=400 if form.errors else 200)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -315,6 +316,34 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Mail (account email confirmation, password reset): EMAIL_URL is smtp://host:port or
+# smtp+tls://user:pass@host:port (STARTTLS); unset, mail is printed to the console.
+def email_settings(url: str) -> dict[str, object]:
+    """Django's mail settings for EMAIL_URL; "" means the console."""
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    mail = urlsplit(url)
+    if mail.scheme not in {"smtp", "smtp+tls", "smtps"} or not mail.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must be smtp://host:port or smtp+tls://user:pass@host:port.")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": mail.hostname,
+        "EMAIL_PORT": mail.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[mail.scheme],
+        "EMAIL_HOST_USER": unquote(mail.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(mail.password or ""),
+        "EMAIL_USE_TLS": mail.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": mail.scheme == "smtps",
+        "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 10),
+    }
+
+
+globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
+DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Chaat <noreply@localhost>")
+# The site's address in mailed links (https://chat.example.com); unset, the requesting host's.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# A password reset link works once, for an hour (Django's token generator).
+PASSWORD_RESET_TIMEOUT = 3600
+
 # Request limits (contract "Request limits"); THROTTLE_RATES overrides single scopes.
 THROTTLE_RATES = {
     "register": "20/hour",
@@ -327,6 +356,8 @@ THROTTLE_RATES = {
     "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
     "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
     "export": "10/hour",  # data exports per user
+    "password_reset": "5/hour",  # reset mails asked, per client IP and per account
+    "email": "10/hour",  # confirmation mails per user (a new address on the account)
 } | parse_rates(os.environ.get("THROTTLE_RATES", ""))
 
 # Security headers; HTTPS-only settings switch on with SECURE_COOKIES (default: when not DEBUG).

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.http import HttpRequest
 
 from chaat.errors import ChaatError
 
@@ -17,3 +19,9 @@ def add_error(form: forms.Form, exc: ChaatError) -> None:
             placed = True
     if not placed:
         form.add_error(None, str(exc.detail))
+
+
+def site_url(request: HttpRequest) -> str:
+    """The site's address for links in mails: SITE_URL, else the host this request came to
+    (one of ALLOWED_HOSTS)."""
+    return settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
