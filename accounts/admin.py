@@ -1,13 +1,39 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import errors, services
 from accounts.models import AuthToken, User
+from chaat.errors import RateLimited
+from chaat.ratelimit import client_ip
+
+
+class LimitedAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login, counted against the same `login` limit as every other password check."""
+
+    def clean(self) -> dict:
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.check_credentials(
+                    username=username, password=password, client_ip=client_ip(self.request), request=self.request
+                )
+            except errors.InvalidCredentials:
+                raise self.get_invalid_login_error() from None
+            except RateLimited as exc:
+                raise ValidationError(str(exc.detail), code="throttled") from None
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+admin.site.login_form = LimitedAdminAuthenticationForm
 
 
 class UserCreationForm(auth_forms.UserCreationForm):

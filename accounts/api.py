@@ -112,7 +112,7 @@ class MeView(APIView):
     @extend_schema(request=DeleteMeIn, responses={204: None})
     def delete(self, request: Request) -> Response:
         data = validated(DeleteMeIn, request.data)
-        services.delete_account(user=request.user, password=data["password"])
+        services.delete_account(user=request.user, password=data["password"], client_ip=client_ip(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -142,6 +142,7 @@ class MePasswordView(APIView):
         services.change_password(
             user=request.user,
             keep_token=request.auth if isinstance(request.auth, str) else None,
+            client_ip=client_ip(request),
             **data,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -4,10 +4,12 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from chaat import realtime
 
 username_validator = RegexValidator(
     r"^[a-z0-9_.]{3,32}$",
@@ -60,8 +62,33 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # As loaded (None when deferred): save() compares against it, see there.
+        self._saved_is_active = self.__dict__.get("is_active")
+
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """Saving a new password (set_password) or a change of `is_active`, whoever does it (a
+        service, the admin, a shell), revokes every token of the user and, after commit, makes
+        each of their sockets on every process check its credential again, so those whose session
+        or token no longer holds close with 4401. Only here do all those paths meet; a bulk
+        `update()` passes no model code, and the sockets' heartbeat catches it. Django's own
+        rehash on login (a new hash, the same password) clears `_password` first: it revokes
+        nothing."""
+        fields = kwargs.get("update_fields")
+        password_set = self._password is not None and (fields is None or "password" in fields)
+        active_changed = ("is_active" in self.__dict__ and self.is_active != self._saved_is_active
+                          and (fields is None or "is_active" in fields))
+        revoke = not self._state.adding and (password_set or active_changed)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if revoke:
+                AuthToken.objects.filter(user=self).delete()
+                realtime.recheck_auth_on_commit(user_id=self.pk)
+        self._saved_is_active = self.is_active
 
     @property
     def name(self) -> str:

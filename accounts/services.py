@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -69,25 +70,43 @@ def register(*, username: str, password: str, display_name: str = "", language: 
     return user
 
 
-def check_credentials(*, username: str, password: str, client_ip: str, request: Any = None) -> User:
-    """The user for these credentials, or InvalidCredentials. Failed attempts are limited per
-    username and (at ten times the rate) per client IP; a hash made with older costs is
-    upgraded by Django on success."""
-    username = normalize_username(username)
-    # Each attempt takes its place in both counters before the password is checked and gives it
-    # back when the password was right: parallel guesses cannot slip past the limit together.
+def _limited_password_check(*, username: str, client_ip: str, check: Callable[[], Any],
+                            field: str | None = None) -> Any:
+    """Run one password check (`check` returns the user or True when the password is right)
+    under the `login` limit, per username and (at ten times the rate) per client IP: the one rule
+    for every place that checks a password (API and site logins, the admin's login, the current
+    password of a password change or a deletion). Each attempt takes its place in both counters
+    before the password is checked and gives it back when it was right, so parallel guesses
+    cannot slip past the limit together. Raises RateLimited or InvalidCredentials (naming
+    `field` when given)."""
     ratelimit.hit("login", f"user:{username}")
     try:
         ratelimit.hit("login", f"ip:{client_ip}", multiplier=10)
     except RateLimited:
         ratelimit.refund("login", f"user:{username}")
         raise
-    user = authenticate(request, username=username, password=password)
-    if user is None:
-        raise errors.InvalidCredentials()
+    result = check()
+    if not result:
+        fields = {field: [str(errors.InvalidCredentials.default_detail)]} if field else None
+        raise errors.InvalidCredentials(fields=fields)
     ratelimit.refund("login", f"user:{username}")
     ratelimit.refund("login", f"ip:{client_ip}")
-    return user
+    return result
+
+
+def check_credentials(*, username: str, password: str, client_ip: str, request: Any = None) -> User:
+    """The user for these credentials, or InvalidCredentials; failures count against `login`.
+    A hash made with older costs is upgraded by Django on success."""
+    username = normalize_username(username)
+    return _limited_password_check(username=username, client_ip=client_ip,
+                                   check=lambda: authenticate(request, username=username, password=password))
+
+
+def check_current_password(*, user: User, password: str, client_ip: str, field: str) -> None:
+    """A signed-in user's current password, asked again before a grave change; a wrong one
+    counts against `login` like a failed login (InvalidCredentials naming `field`)."""
+    _limited_password_check(username=user.username, client_ip=client_ip, field=field,
+                            check=lambda: user.check_password(password))
 
 
 def login_with_token(*, username: str, password: str, client_ip: str) -> tuple[User, str]:
@@ -144,28 +163,27 @@ def set_avatar(*, user: User, upload: Any) -> User:
 
 
 @transaction.atomic
-def change_password(*, user: User, old_password: str, new_password: str,
+def change_password(*, user: User, old_password: str, new_password: str, client_ip: str,
                     keep_token: str | None = None) -> None:
-    """Set a new password; every token of the user but `keep_token` is revoked."""
-    if not user.check_password(old_password):
-        raise errors.InvalidCredentials(fields={"old_password": [str(errors.InvalidCredentials.default_detail)]})
+    """Set a new password; every token of the user but `keep_token` is revoked. A wrong
+    `old_password` counts against `login`."""
+    check_current_password(user=user, password=old_password, client_ip=client_ip, field="old_password")
     _check_password(new_password, user)
+    kept = AuthToken.objects.filter(user=user, digest=token_digest(keep_token)).first() if keep_token else None
     user.set_password(new_password)
+    # Revokes every token and closes the sockets whose credential no longer holds (User.save);
+    # other sessions fail Django's session hash check from now on.
     user.save(update_fields=["password"])
-    tokens = AuthToken.objects.filter(user=user)
-    if keep_token:
-        tokens = tokens.exclude(digest=token_digest(keep_token))
-    tokens.delete()
-    # Other sessions fail Django's session hash check from now on; their sockets close too.
-    realtime.recheck_auth_on_commit(user_id=user.id)
+    if kept is not None:
+        kept.save(force_insert=True)
 
 
 @transaction.atomic
-def delete_account(*, user: User, password: str) -> None:
+def delete_account(*, user: User, password: str, client_ip: str) -> None:
     """Delete the account: profile, friendships, requests and tokens go; messages stay with
-    `sender: null`; each chat follows the last-participant rule."""
-    if not user.check_password(password):
-        raise errors.InvalidCredentials(fields={"password": [str(errors.InvalidCredentials.default_detail)]})
+    `sender: null`; each chat follows the last-participant rule. A wrong password counts
+    against `login`."""
+    check_current_password(user=user, password=password, client_ip=client_ip, field="password")
     from messaging.services import leave_all_chats
 
     leave_all_chats(user=user)

@@ -116,7 +116,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             elif action == "password":
                 password_form = PasswordChangeForm(request.POST)
                 if password_form.is_valid():
-                    services.change_password(user=user, **password_form.cleaned_data)
+                    services.change_password(user=user, **password_form.cleaned_data,
+                                            client_ip=client_ip(request))
                     update_session_auth_hash(request, user)
                     messages.success(request, _("Password changed."))
                     return redirect("profile")
@@ -131,7 +132,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             elif action == "delete":
                 delete_form = DeleteAccountForm(request.POST)
                 if delete_form.is_valid():
-                    services.delete_account(user=user, **delete_form.cleaned_data)
+                    services.delete_account(user=user, **delete_form.cleaned_data, client_ip=client_ip(request))
                     logout(request)
                     messages.success(request, _("Your account has been deleted."))
                     return redirect("login")

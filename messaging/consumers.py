@@ -174,11 +174,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
             logger.warning("could not record the end of a socket", exc_info=True)
 
     async def heartbeat(self) -> None:
-        """Keep this socket's presence entry and its group membership (channels-redis forgets
-        members after `group_expiry`) alive, and take the users of dead processes offline."""
+        """Check the credential again, keep this socket's presence entry and its group membership
+        (channels-redis forgets members after `group_expiry`) alive, and take the users of dead
+        processes offline."""
         while True:
             await asyncio.sleep(settings.PRESENCE_HEARTBEAT)
             try:
+                # A change that passed no model code (a bulk update) is caught here at the latest.
+                await self.auth_recheck({})
+                if self.closing:
+                    return
                 await self.channel_layer.group_add(self.group, self.channel_name)
                 if await presence.heartbeat(self.user.id, self.channel_name):
                     await announce_presence(self.user.id, True)

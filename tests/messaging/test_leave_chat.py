@@ -81,7 +81,7 @@ def test_deleting_an_account_leaves_every_chat_with_events(api, shahn, shivam, u
     listener = EventListener(shahn, shivam, udit)
     gone = SimpleNamespace(id=shahn.id)  # delete() clears shahn.id
     with django_capture_on_commit_callbacks(execute=True):
-        delete_account(user=shahn, password=password)
+        delete_account(user=shahn, password=password, client_ip="127.0.0.1")
     assert sorted(listener.types(gone)) == ["chat.deleted", "chat.deleted"]
     events = listener.events(udit)
     assert [e["type"] for e in events] == ["chat.member_removed", "message.created", "chat.updated",
@@ -96,6 +96,6 @@ def test_deleting_an_account_leaves_every_chat_with_events(api, shahn, shivam, u
 
 
 def test_the_other_side_of_a_deleted_account_can_no_longer_send_there(api, shahn, shivam, password, direct):
-    delete_account(user=shahn, password=password)
+    delete_account(user=shahn, password=password, client_ip="127.0.0.1")
     response = send(api(shivam), direct["id"])
     assert response.status_code == 403 and response.json()["code"] == "not_friends"
