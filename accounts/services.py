@@ -281,8 +281,6 @@ def reset_password(*, uid: str, token: str, new_password: str) -> User:
         raise errors.InvalidToken()
     _check_password(new_password, user)
     user.set_password(new_password)
+    # Tokens go and sockets close (User.save); sessions fail Django's session hash check from now on.
     user.save(update_fields=["password"])
-    # Sessions fail Django's session hash check from now on; tokens go now.
-    AuthToken.objects.filter(user=user).delete()
-    realtime.recheck_auth_on_commit(user_id=user.id)
     return user
