@@ -71,7 +71,8 @@ def join_queue(*, actor: User) -> Match | None:
     partner = User.objects.get(pk=candidate.user_id)
     minutes = min(points, selectors.points_left(user_id=partner.id, now=now))
     candidate.delete()
-    chat = create_match_chat(user_a=partner, user_b=actor)
+    chat = create_match_chat(user_a=partner, user_b=actor, language_a=candidate.language,
+                             language_b=actor.language)
     match = Match.objects.create(
         user_a=partner, user_b=actor, chat=chat, started_at=now,
         ends_at=now + timedelta(minutes=minutes), expires_at=now + HISTORY,

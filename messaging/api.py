@@ -20,9 +20,13 @@ from messaging.serializers import (
     ChatListOut,
     ChatOut,
     ChatRenameIn,
+    ChatSettingsIn,
+    ChatSettingsOut,
     DirectChatIn,
     GroupCreateIn,
     MemberAddIn,
+    MemberListOut,
+    MemberOut,
     MemberRoleIn,
     MessageEditIn,
     MessageEditListOut,
@@ -131,6 +135,13 @@ class ChatDetailView(ChatsAPIView):
 
 
 class MemberListView(ChatsAPIView):
+    @extend_schema(operation_id="chats_members_list", responses={200: MemberListOut})
+    def get(self, request: Request, chat_id: UUID) -> Response:
+        """Every member with their role and their language in this chat, oldest first."""
+        participant = selectors.access_participant(user=request.user, chat_id=chat_id)
+        members = selectors.list_members_oldest_first(participant=participant)
+        return Response({"results": MemberOut(members, many=True).data})
+
     @extend_schema(operation_id="chats_members_add", request=MemberAddIn, responses={201: ChatOut})
     def post(self, request: Request, chat_id: UUID) -> Response:
         """The group's owner or an admin adds one of their friends (400 `not_friends` otherwise,
@@ -236,3 +247,20 @@ class StickerListView(ChatsAPIView):
     def get(self, request: Request) -> Response:
         """The built-in sticker pack (all of it: a short list, never paginated)."""
         return Response({"results": StickerOut(selectors.list_stickers(), many=True).data, "next": None})
+
+
+class ChatSettingsView(ChatsAPIView):
+    @extend_schema(operation_id="chats_me_retrieve", responses={200: ChatSettingsOut})
+    def get(self, request: Request, chat_id: UUID) -> Response:
+        """Your own settings in this chat."""
+        participant = selectors.access_participant(user=request.user, chat_id=chat_id)
+        return Response(ChatSettingsOut(participant).data)
+
+    @extend_schema(operation_id="chats_me_update", request=ChatSettingsIn, responses={200: ChatSettingsOut})
+    def patch(self, request: Request, chat_id: UUID) -> Response:
+        """Change your settings in this chat: `language` (one of the site's languages; the other
+        members get `chat.updated`), `auto_translate`, `notify` (`all`, `mentions` or `none`),
+        `muted_until` (a future time, or null to unmute)."""
+        changes = validated(ChatSettingsIn, request.data)
+        participant = services.update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
+        return Response(ChatSettingsOut(participant).data)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("chats/groups", api.GroupCreateView.as_view(), name="api-chat-groups"),
     path("chats/<uuid:chat_id>", api.ChatDetailView.as_view(), name="api-chat"),
     path("chats/<uuid:chat_id>/members", api.MemberListView.as_view(), name="api-chat-members"),
+    path("chats/<uuid:chat_id>/me", api.ChatSettingsView.as_view(), name="api-chat-me"),
     path("chats/<uuid:chat_id>/members/<uuid:user_id>", api.MemberDetailView.as_view(), name="api-chat-member"),
     path("chats/<uuid:chat_id>/messages", api.MessageListView.as_view(), name="api-messages"),
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>", api.MessageDetailView.as_view(), name="api-message"),

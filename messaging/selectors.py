@@ -225,3 +225,9 @@ def list_members(*, chat_id: UUID) -> list[Participant]:
     """The chat's participants with their users, owner first, then by when they joined."""
     order = Case(When(role=Participant.Role.OWNER, then=0), When(role=Participant.Role.ADMIN, then=1), default=2)
     return list(Participant.objects.filter(chat_id=chat_id).select_related("user").order_by(order, "joined_at"))
+
+
+def list_members_oldest_first(*, participant: Participant) -> list[Participant]:
+    """Every member of the participant's chat with their user, oldest first (the API's member list)."""
+    return list(Participant.objects.filter(chat_id=participant.chat_id).select_related("user")
+                .order_by("joined_at", "id"))

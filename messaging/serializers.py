@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserOut, avatar_url
-from messaging.models import TEXT_MAX_LENGTH, Message, Sticker
+from messaging.models import TEXT_MAX_LENGTH, Message, Participant, Sticker
 from messaging.selectors import ChatEntry
 
 
@@ -32,6 +33,11 @@ def _user(user) -> dict:
             "avatar_url": avatar_url(user)}
 
 
+class TranslationOut(serializers.Serializer):
+    to = serializers.CharField()
+    text = serializers.CharField()
+
+
 class MessageOut(serializers.Serializer):
     """A message; a deleted one is a tombstone with no text, image or sticker."""
 
@@ -48,6 +54,8 @@ class MessageOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField()
+    lang = serializers.CharField(allow_null=True)
+    translation = serializers.SerializerMethodField()
 
     def get_text(self, message: Message) -> str:
         return "" if message.deleted else message.text
@@ -57,6 +65,12 @@ class MessageOut(serializers.Serializer):
         if message.deleted or message.sticker_id is None:
             return None
         return StickerOut(message.sticker).data
+
+    @extend_schema_field(TranslationOut(allow_null=True))
+    def get_translation(self, message: Message) -> dict | None:
+        """For a reader with auto_translate on: the message in their language, once it exists
+        (selectors attach it as `viewer_translation`); null for everyone else."""
+        return None if message.deleted else getattr(message, "viewer_translation", None)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_image_url(self, message: Message) -> str | None:
@@ -83,10 +97,47 @@ class MessageOut(serializers.Serializer):
             "created_at": _DATETIME.to_representation(message.created_at),
             "edited_at": _DATETIME.to_representation(message.edited_at),
             "deleted": message.deleted,
+            "lang": message.lang,
+            "translation": self.get_translation(message),
         }
 
 
 _MESSAGE = MessageOut()
+
+
+def chat_settings_data(participant: Participant) -> dict:
+    """A member's own settings in a chat (`GET /chats/{id}/me`, and the chat object's `settings`)."""
+    return {"language": participant.language, "auto_translate": participant.auto_translate,
+            "notify": participant.notify,
+            "muted_until": _DATETIME.to_representation(participant.muted_until)}
+
+
+class ChatSettingsOut(serializers.Serializer):
+    language = serializers.CharField()
+    auto_translate = serializers.BooleanField()
+    notify = serializers.ChoiceField(choices=Participant.Notify.choices)
+    muted_until = serializers.DateTimeField(allow_null=True)
+
+    def to_representation(self, participant: Participant) -> dict:
+        return chat_settings_data(participant)
+
+
+class ChatSettingsIn(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    auto_translate = serializers.BooleanField(required=False)
+    notify = serializers.ChoiceField(choices=Participant.Notify.choices, required=False)
+    muted_until = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class MemberOut(serializers.Serializer):
+    user = UserOut()
+    role = serializers.CharField()
+    language = serializers.CharField()
+    joined_at = serializers.DateTimeField()
+
+
+class MemberListOut(serializers.Serializer):
+    results = MemberOut(many=True)
 
 
 class ChatOut(serializers.Serializer):
@@ -102,6 +153,7 @@ class ChatOut(serializers.Serializer):
     last_read_seq = serializers.IntegerField(source="participant.last_read_seq")
     unread_count = serializers.IntegerField()
     my_role = serializers.CharField(source="participant.role")
+    settings = ChatSettingsOut(source="participant")
 
     def to_representation(self, entry: ChatEntry) -> dict:
         """What the fields above produce, built directly, like MessageOut (an inbox page is 50 of
@@ -118,6 +170,7 @@ class ChatOut(serializers.Serializer):
             "last_read_seq": participant.last_read_seq,
             "unread_count": entry.unread_count,
             "my_role": participant.role,
+            "settings": chat_settings_data(participant),
         }
 
 
@@ -139,6 +192,7 @@ class MessageSendIn(serializers.Serializer):
     image = serializers.FileField(required=False)
     client_id = serializers.UUIDField()
     reply_to = serializers.UUIDField(required=False, allow_null=True)
+    lang = serializers.CharField(max_length=16, required=False)  # checked by send_message
 
 
 class ReadIn(serializers.Serializer):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -57,6 +60,17 @@ def _system_message(chat: Chat, text: str) -> Message:
     return message
 
 
+def site_language(language: str | None) -> str:
+    """`language` if it is one of the site's languages, else the site's default."""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _joining(chat: Chat, user: User, language: str | None = None, **fields: Any) -> Participant:
+    """A new (unsaved) participation: the member reads and writes the chat in `language`, by
+    default their profile language (contract: "Members and your settings in a chat")."""
+    return Participant(chat=chat, user=user, language=site_language(language or user.language), **fields)
+
+
 def _check_friends(actor: User, user_ids: list[UUID]) -> list[User]:
     """The users, if each is an active friend of the actor; else MembersNotFriends naming them."""
     friends = set(friend_id_list(actor.id))
@@ -95,8 +109,8 @@ def create_group(*, actor: User, name: str, member_ids: list[UUID]) -> Chat:
     chat = Chat.objects.create(kind=Chat.Kind.GROUP, name=name, created_by=actor)
     now = timezone.now()
     Participant.objects.bulk_create(
-        [Participant(chat=chat, user=actor, role=Participant.Role.OWNER, joined_at=now)]
-        + [Participant(chat=chat, user=user, joined_at=now) for user in members]
+        [_joining(chat, actor, role=Participant.Role.OWNER, joined_at=now)]
+        + [_joining(chat, user, joined_at=now) for user in members]
     )
     _publish_chat("created", chat.id)
     _system_message(chat, _("%(actor)s created the group “%(name)s”.") % {"actor": actor.name, "name": name})
@@ -134,7 +148,8 @@ def add_member(*, actor: User, chat_id: UUID, user_id: UUID) -> Participant:
         raise errors.AlreadyMember()
     if Participant.objects.filter(chat=chat).count() >= GROUP_MAX_MEMBERS:
         raise errors.TooManyMembers()
-    added = Participant.objects.create(chat=chat, user=user, visible_from_seq=1)
+    added = _joining(chat, user, visible_from_seq=1)
+    added.save(force_insert=True)
     _publish_chat("created", chat.id, [user.id])
     _publish_chat("member_added", chat.id, [uid for uid in store.member_ids(chat.id) if uid != user.id])
     _system_message(chat, _("%(actor)s added %(user)s.") % {"actor": actor.name, "user": user.name})
@@ -242,9 +257,7 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
         try:
             with transaction.atomic():
                 chat = Chat.objects.create(kind=Chat.Kind.DIRECT, direct_key=key, created_by=actor)
-                Participant.objects.bulk_create(
-                    [Participant(chat=chat, user=actor), Participant(chat=chat, user=other)]
-                )
+                Participant.objects.bulk_create([_joining(chat, actor), _joining(chat, other)])
                 created = True
         except IntegrityError:
             chat = Chat.objects.get(direct_key=key)
@@ -253,7 +266,8 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
         chat = Chat.objects.select_for_update().get(pk=chat.pk)
         _participant, rejoined = Participant.objects.get_or_create(
             chat=chat, user=actor, defaults={"visible_from_seq": chat.last_seq + 1,
-                                             "last_read_seq": chat.last_seq}
+                                             "last_read_seq": chat.last_seq,
+                                             "language": site_language(actor.language)}
         )
         if rejoined:
             _publish_chat("created", chat.id, [actor.id])
@@ -263,10 +277,12 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
 
 
 @transaction.atomic
-def create_match_chat(*, user_a: User, user_b: User) -> Chat:
-    """A chat of kind `match` for two matched strangers (called by matching.services)."""
+def create_match_chat(*, user_a: User, user_b: User, language_a: str | None = None,
+                      language_b: str | None = None) -> Chat:
+    """A chat of kind `match` for two matched strangers (called by matching.services); each reads
+    it in the language they queued with (`language_a`, `language_b`), else their profile's."""
     chat = Chat.objects.create(kind=Chat.Kind.MATCH, created_by=None)
-    Participant.objects.bulk_create([Participant(chat=chat, user=user_a), Participant(chat=chat, user=user_b)])
+    Participant.objects.bulk_create([_joining(chat, user_a, language_a), _joining(chat, user_b, language_b)])
     _publish_chat("created", chat.id)
     return chat
 
@@ -296,6 +312,43 @@ def leave_all_chats(*, user: User) -> None:
     list(Chat.objects.select_for_update().filter(id__in=chat_ids).order_by("id").values_list("id"))
     for participant in Participant.objects.filter(user=user).select_related("chat", "user").order_by("chat_id"):
         _leave(participant)
+
+
+# --- a member's own settings in a chat -----------------------------------------------------------
+
+CHAT_SETTINGS = ("language", "auto_translate", "notify", "muted_until")
+
+
+@transaction.atomic
+def update_chat_settings(*, actor: User, chat_id: UUID, changes: Mapping[str, Any]) -> Participant:
+    """Change the actor's own settings in a chat: any of CHAT_SETTINGS. Raises NotFound (not a
+    member) and Invalid (a language the site does not have, an unknown `notify`, a `muted_until`
+    in the past). `chat.updated` goes to every member for a new language (the member list shows
+    it), else to the actor's own connections."""
+    participant = (Participant.objects.select_for_update(of=("self",)).select_related("chat")
+                   .filter(chat_id=chat_id, user=actor).first())
+    if participant is None:
+        raise NotFound()
+    unknown = set(changes) - set(CHAT_SETTINGS)
+    if unknown:
+        raise Invalid(fields={name: [_("Not a setting.")] for name in sorted(unknown)})
+    if "language" in changes and changes["language"] not in dict(settings.LANGUAGES):
+        raise Invalid(fields={"language": [_("Not one of the site's languages.")]})
+    if "notify" in changes and changes["notify"] not in Participant.Notify.values:
+        raise Invalid(fields={"notify": [_("Choose all, mentions or none.")]})
+    muted_until: datetime | None = changes.get("muted_until")
+    if muted_until is not None and muted_until <= timezone.now():
+        raise Invalid(fields={"muted_until": [_("A time in the future, or nothing.")]})
+    changed = [name for name in CHAT_SETTINGS if name in changes and getattr(participant, name) != changes[name]]
+    if not changed:
+        return participant
+    language_changed = "language" in changed
+    for name in changed:
+        setattr(participant, name, changes[name])
+    participant.save(update_fields=changed)
+    # Everyone sees a member's language; the other settings are the actor's own business.
+    _publish_chat("updated", chat_id, None if language_changed else [actor.id])
+    return participant
 
 
 # --- messages ------------------------------------------------------------------------------------
@@ -331,14 +384,16 @@ def _clean_text(text: str, *, required: bool) -> str:
 
 def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str = "",
                  sticker: str | None = None, image: Any = None,
-                 reply_to: UUID | None = None) -> tuple[Message, bool]:
+                 reply_to: UUID | None = None, lang: str | None = None) -> tuple[Message, bool]:
     """Send a message; returns it and whether it was created now (False: a retry with a known
     client_id got the stored message). Counts against the `send` limit (HTTP and socket), and
-    a new image against `upload`. The hot path of the server: see messaging/store.py."""
+    a new image against `upload`. A message with text is written in `lang`, by default the
+    sender's language in the chat (Invalid for a language the site does not have).
+    The hot path of the server: see messaging/store.py."""
     ratelimit.hit("send", str(actor.id))
     try:
         return _send(actor=actor, chat_id=chat_id, client_id=client_id, kind=kind, text=text,
-                     sticker=sticker, image=image, reply_to=reply_to)
+                     sticker=sticker, image=image, reply_to=reply_to, lang=lang)
     except IntegrityError:
         # A concurrent retry with the same client_id won; its message is the answer.
         existing = _existing(actor, client_id)
@@ -353,7 +408,7 @@ def _existing(actor: User, client_id: UUID) -> Message | None:
 
 @transaction.atomic
 def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, sticker: str | None,
-          image: Any, reply_to: UUID | None) -> tuple[Message, bool]:
+          image: Any, reply_to: UUID | None, lang: str | None) -> tuple[Message, bool]:
     context = store.send_context(actor_id=actor.id, chat_id=chat_id, client_id=client_id)
     if context.existing_id is not None:
         return _existing(actor, client_id), False
@@ -362,6 +417,8 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     _check_may_send(actor_id=actor.id, chat_id=chat_id, chat_kind=context.chat_kind,
                     direct_key=context.direct_key)
     message = Message(chat_id=chat_id, sender=actor, kind=kind, client_id=client_id)
+    if lang is not None and lang not in dict(settings.LANGUAGES):
+        raise Invalid(fields={"lang": [_("Not one of the site's languages.")]})
     if reply_to is not None:
         if not Message.objects.filter(pk=reply_to, chat_id=chat_id,
                                       seq__gte=context.visible_from_seq).exists():
@@ -381,6 +438,7 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
         attach_image(message, image)
     else:
         raise Invalid(fields={"kind": [_("Send text, a sticker or an image.")]})
+    message.lang = (lang or context.language) if message.text else None
     try:
         _store(message, context.participant_id)
     except BaseException:
@@ -412,7 +470,9 @@ def _message_files_of(message: Message) -> list[tuple[Any, str]]:
 def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: int) -> UUID:
     """The other person had deleted this direct chat: it comes back for them from `seq` on."""
     other_id = _direct_other(direct_key, actor_id)
-    Participant.objects.create(chat_id=chat_id, user_id=other_id, visible_from_seq=seq, last_read_seq=seq - 1)
+    language = User.objects.filter(pk=other_id).values_list("language", flat=True).first()
+    Participant.objects.create(chat_id=chat_id, user_id=other_id, visible_from_seq=seq, last_read_seq=seq - 1,
+                               language=site_language(language))
     _publish_chat("created", chat_id, [other_id])
     return other_id
 
