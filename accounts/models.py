@@ -87,6 +87,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             super().save(*args, **kwargs)
             if revoke:
                 AuthToken.objects.filter(user=self).delete()
+                # Web Push subscriptions go with the tokens and sessions that made them.
+                self.push_subscriptions.all().delete()
                 realtime.recheck_auth_on_commit(user_id=self.pk)
         self._saved_is_active = self.is_active
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "friends",
     "messaging",
     "matching",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +344,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("EMAIL_FROM", "Chaat <noreply@localhost>")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # A password reset link works once, for an hour (Django's token generator).
 PASSWORD_RESET_TIMEOUT = 3600
+
+# Web Push (notifications/): the VAPID key pair and contact. VAPID_PRIVATE_KEY is base64url of the
+# raw 32-byte P-256 key, or PEM; the public key is derived from it when VAPID_PUBLIC_KEY is unset.
+# With neither set, DEBUG=1 generates a pair into var/; without DEBUG, push is off.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@localhost")
+# Push endpoints allowed besides public https:// hosts: host or host:port, http:// too (for tests).
+PUSH_ALLOWED_HOSTS = env_list("PUSH_ALLOWED_HOSTS", "")
 
 # Request limits (contract "Request limits"); THROTTLE_RATES overrides single scopes.
 THROTTLE_RATES = {

@@ -20,6 +20,8 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 # event loops, and a thread that ends with its loop never hands its pooled connection back, so the
 # pool ran dry after a few hundred tests. The benchmark's servers run with the pool (bench/stack.py).
 os.environ.setdefault("DATABASE_POOL", "0")
+# A throwaway Web Push key (base64url of a raw P-256 key), so push is on as in production.
+os.environ.setdefault("VAPID_PRIVATE_KEY", "AfiUJ8CLY7dr4ngC0GPUf5RTY4mBoIKrNfSfcMJ-n5Y")
 
 if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1" and not (
     os.environ.get("DATABASE_URL", "").startswith("postgres") and os.environ.get("REDIS_URL")

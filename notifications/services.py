@@ -1,0 +1,59 @@
+"""Every change to push subscriptions (and, in tasks.py, the pushes sent for new messages)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from notifications import selectors
+from notifications.endpoints import check_endpoint
+from notifications.models import PushSubscription
+from notifications.selectors import Credential
+
+MAX_SUBSCRIPTIONS_PER_USER = 20
+
+
+@transaction.atomic
+def subscribe(*, user: User, credential: Credential, endpoint: str, p256dh: str,
+              auth: str) -> tuple[PushSubscription, bool]:
+    """Bind a browser's push subscription to this token or session; (subscription, created).
+    The same endpoint again updates its keys (False if it was this credential's already); an
+    endpoint another login of this browser had moves here. InvalidEndpoint for hosts we may not
+    reach. Beyond MAX_SUBSCRIPTIONS_PER_USER the user's oldest go."""
+    check_endpoint(endpoint)
+    binding = {"user": user, "token_id": credential.token_digest, "session_id": credential.session_key}
+    existing = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                subscription = PushSubscription.objects.create(endpoint=endpoint, p256dh=p256dh, auth=auth,
+                                                               **binding)
+        except IntegrityError:  # the same browser subscribed twice at once: the first one stands
+            subscription = PushSubscription.objects.select_for_update().get(endpoint=endpoint)
+            return subscription, False
+        _trim(user)
+        return subscription, True
+    created = not (existing.user_id == user.id and existing.token_id == credential.token_digest
+                   and existing.session_id == credential.session_key)
+    for name, value in {**binding, "p256dh": p256dh, "auth": auth}.items():
+        setattr(existing, name, value)
+    existing.save()
+    return existing, created
+
+
+def _trim(user: User) -> None:
+    keep = PushSubscription.objects.filter(user=user).order_by("-created_at").values("id")[:MAX_SUBSCRIPTIONS_PER_USER]
+    PushSubscription.objects.filter(user=user).exclude(id__in=keep).delete()
+
+
+@transaction.atomic
+def unsubscribe(*, credential: Credential, subscription_id: UUID) -> None:
+    """Delete a subscription of this token or session (NotFound for any other)."""
+    selectors.access_subscription(credential=credential, subscription_id=subscription_id).delete()
+
+
+def remove_gone_subscription(*, subscription_id: UUID) -> None:
+    """The push service answered 404/410: the browser dropped this subscription."""
+    PushSubscription.objects.filter(id=subscription_id).delete()
