@@ -13,5 +13,6 @@ urlpatterns = [
     path("password-reset", views.password_reset, name="password-reset"),
     path("reset/<str:uid>/<str:token>", views.password_reset_confirm, name="password-reset-confirm"),
     path("language", views.set_language, name="set-language"),
+    path("theme", views.set_theme, name="set-theme"),
     path("media/avatars/<str:name>", views.avatar, name="avatar"),
 ]

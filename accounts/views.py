@@ -159,6 +159,23 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return response
 
 
+THEMES = ("light", "dark")
+THEME_COOKIE_AGE = 365 * 24 * 3600
+
+
+@require_POST
+def set_theme(request: HttpRequest) -> HttpResponse:
+    """The theme menu without JavaScript: light or dark kept in a cookie; "system" forgets it."""
+    theme = request.POST.get("theme", "")
+    response = redirect(_safe_next(request))
+    if theme in THEMES:
+        response.set_cookie("theme", theme, max_age=THEME_COOKIE_AGE, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+    else:
+        response.delete_cookie("theme", samesite="Lax")
+    return response
+
+
 def avatar(request: HttpRequest, name: str) -> HttpResponse:
     """Avatars are shown to signed-in users only (session or token)."""
     if request_user(request) is None:

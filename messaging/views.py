@@ -9,15 +9,17 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from chaat.errors import ChaatError, NotFound
+from chaat.pagination import decode_cursor, encode_cursor
 from chaat.site import add_error
 from friends.selectors import friend_id_list
 from messaging import selectors, services
@@ -26,6 +28,8 @@ from messaging.models import Message, Participant
 from messaging.selectors import ChatEntry
 
 FRAGMENT_LIMIT = 100
+INBOX_PAGE = 200  # chats per page of the chat list; "More chats" pages on by cursor
+GROUP_GAP_SECONDS = 300  # one sender's messages closer than this share a bubble group
 
 
 def _entry(request: HttpRequest, chat_id: UUID) -> ChatEntry:
@@ -65,16 +69,39 @@ def _friends(user: User, exclude: set[UUID] = frozenset()) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username"))
 
 
+def _presence(user: User) -> dict[str, bool]:
+    """Online state of the viewer's friends by user id (str): only friends get a presence dot."""
+    return {str(friend): online for friend, online in selectors.friends_presence(user=user)}
+
+
+def _chat_list(request: HttpRequest, *, current: UUID | None = None) -> dict[str, Any]:
+    """What the chat list pane (templates/messaging/_chat_list.html) needs: one page of chats,
+    the cursor of the next one, the unread total for the page title and the friends' presence."""
+    try:
+        after = decode_cursor(request.GET.get("cursor")) if current is None else None
+    except ChaatError as exc:
+        raise BadRequest(str(exc.detail)) from exc
+    entries, more = selectors.list_chats(user=request.user, after=after, limit=INBOX_PAGE)
+    return {
+        "entries": entries,
+        "next_cursor": encode_cursor(more) if more else "",
+        "unread_total": sum(entry.unread_count for entry in entries),
+        "current_chat_id": current,
+        "presence": _presence(request.user),
+        "nav": "chats",
+    }
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    entries, _after = selectors.list_chats(user=request.user, limit=200)
-    return render(request, "messaging/inbox.html", {"entries": entries, "nav": "chats"})
+    return render(request, "messaging/inbox.html", _chat_list(request))
 
 
 @login_required
 @require_GET
 def chat_row(request: HttpRequest, chat_id: UUID) -> HttpResponse:
-    return render(request, "messaging/_chat_row.html", {"entry": _entry(request, chat_id)})
+    context = {"entry": _entry(request, chat_id), "presence": _presence(request.user)}
+    return render(request, "messaging/_chat_row.html", context)
 
 
 @login_required
@@ -82,11 +109,36 @@ def chat(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     return _conversation(request, _entry(request, chat_id))
 
 
+def _group(items: list[Message]) -> list[Message]:
+    """Mark where a new day starts (`day_break`) and which messages continue their sender's run
+    (`continues`: same sender, same day, a few minutes apart), so bubbles group as in a messenger.
+    The page's script does the same for messages that arrive live."""
+    previous = None
+    for message in items:
+        day = timezone.localdate(message.created_at)
+        message.day_break = previous is None or day != timezone.localdate(previous.created_at)
+        message.continues = bool(
+            previous is not None and not message.day_break and message.kind != Message.Kind.SYSTEM
+            and previous.kind != Message.Kind.SYSTEM and message.sender_id is not None
+            and message.sender_id == previous.sender_id
+            and (message.created_at - previous.created_at).total_seconds() < GROUP_GAP_SECONDS
+        )
+        previous = message
+    return items
+
+
 def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", error: str = "",
                   status: int = 200) -> HttpResponse:
     before = _int(request.GET.get("before"))
     participant = entry.participant
-    items, has_more = selectors.list_messages(participant=participant, before=before, quotes=True)
+    # Enough of the latest messages to show the first unread one (up to a page of 100).
+    limit = min(FRAGMENT_LIMIT, max(selectors.HISTORY_DEFAULT_LIMIT, entry.unread_count + 10))
+    items, has_more = selectors.list_messages(participant=participant, before=before, quotes=True,
+                                              limit=limit)
+    first_unread = None
+    if before is None:
+        first_unread = next((m.seq for m in items if m.seq > participant.last_read_seq
+                             and m.sender_id not in (None, request.user.id)), None)
     if before is None and items and items[-1].seq > participant.last_read_seq:
         # Opening the latest page of a chat is reading it.
         participant.last_read_seq = services.mark_read(actor=request.user, chat_id=entry.chat.id, seq=items[-1].seq)
@@ -98,8 +150,10 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
         except ValueError:
             reply_to = None
     context = {
+        **_chat_list(request, current=entry.chat.id),
         "entry": entry,
-        "items": _quote_visible_replies(items, participant),
+        "items": _group(_quote_visible_replies(items, participant)),
+        "first_unread_seq": first_unread,
         "has_more": has_more,
         "before": before,
         "others_read_seq": selectors.others_read_seq(participant=participant),
@@ -145,19 +199,26 @@ def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
 @login_required
 @require_GET
 def chat_fragments(request: HttpRequest, chat_id: UUID) -> HttpResponse:
-    """`?after=<seq>`: the messages after it (at most 100, ascending); `?seq=<seq>`: that one."""
+    """`?after=<seq>`: the messages after it (at most 100, ascending); `?seq=<seq>`: that one;
+    `?before=<seq>`: the 50 before it, with `X-Has-More: 1|0` saying whether older ones remain."""
     entry = _entry(request, chat_id)
-    seq, after = _int(request.GET.get("seq")), _int(request.GET.get("after"))
+    seq, after, before = _int(request.GET.get("seq")), _int(request.GET.get("after")), _int(request.GET.get("before"))
     if seq is not None:
         try:
             items = [selectors.get_message(participant=entry.participant, seq=seq)]
         except NotFound as exc:
             raise Http404 from exc
+    elif before is not None:
+        items, more = selectors.list_messages(participant=entry.participant, before=before,
+                                              limit=selectors.HISTORY_DEFAULT_LIMIT, quotes=True)
     else:
         items, _more = selectors.list_messages(participant=entry.participant, after=after or 0,
                                                limit=FRAGMENT_LIMIT, quotes=True)
-    context = {"items": _quote_visible_replies(items, entry.participant), **_message_context(entry)}
-    return render(request, "messaging/_messages.html", context)
+    context = {"items": _group(_quote_visible_replies(items, entry.participant)), **_message_context(entry)}
+    response = render(request, "messaging/_messages.html", context)
+    if before is not None:
+        response["X-Has-More"] = "1" if more else "0"
+    return response
 
 
 @login_required

@@ -16,3 +16,9 @@ def avatar_url(user) -> str:
 def initial(user) -> str:
     name = getattr(user, "name", "") or "?"
     return name[:1].upper()
+
+
+@register.filter
+def get(mapping, key):
+    """mapping[key] in a template, or None."""
+    return mapping.get(key) if mapping else None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import Urlizer
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -61,3 +65,15 @@ def chat_title(entry: ChatEntry) -> str:
         return entry.chat.name
     names = [m.name for m in entry.others]
     return ", ".join(names) or _("Deleted user")
+
+
+@register.filter
+def day_label(moment: datetime) -> str:
+    """"Today", "Yesterday" or the date, for the separators between days of a conversation."""
+    day = timezone.localdate(moment)
+    today = timezone.localdate()
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return date_format(day, "DATE_FORMAT")

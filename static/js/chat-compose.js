@@ -1,4 +1,4 @@
-// The conversation page's send form: a preview of the chosen photo, and the latest message in view.
+// The conversation page's send form: a preview of the chosen photo.
 // Everything here is optional: the form posts the same fields without JavaScript.
 
 const form = document.getElementById("send-form");
@@ -16,10 +16,4 @@ if (form && input && preview) {
     else preview.removeAttribute("src");
     form.elements.kind.value = file ? "image" : "text";
   });
-}
-
-// Open at the newest message unless the address points at a particular one.
-const messages = document.getElementById("messages");
-if (messages && !window.location.hash && !new URLSearchParams(window.location.search).has("before")) {
-  messages.lastElementChild?.scrollIntoView({ block: "end" });
 }

@@ -59,6 +59,7 @@ def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_se
     friend.goto(f"{live_server.url}/chats")
     assert friend.text_content(f"#chat-{direct.id} .badge.unread") == "1"
     friend.click(f"#chat-{direct.id} .chat-link")
+    friend.click("#m-1 .message-menu summary")  # the action menu
     friend.click("#m-1 a:has-text('Reply')")
     friend.fill("#send-text", "Hello!")
     friend.click("#send-form button:has-text('Send')")

@@ -44,12 +44,12 @@ def test_the_inbox_shows_previews_and_unread_badges(client, shahn, shivam, direc
 def test_opening_a_chat_reads_it_and_renders_the_dom_contract(client, shahn, shivam, direct):
     say(shivam, direct, "one")
     page = signed_in(client, shahn).get(f"/chats/{direct.id}").content.decode()
-    assert (f'<section id="conversation" class="conversation card" aria-labelledby="chat-title" '
+    assert (f'<section id="conversation" class="conversation pane-chat" aria-labelledby="chat-title" '
             f'data-chat-id="{direct.id}" data-kind="direct" data-last-seq="1" data-last-read-seq="1" '
             f'data-others-read-seq="1" data-me="{shahn.id}"') in page
     message = Message.objects.get()
     assert (f'<li class="message" id="m-1" data-seq="1" data-message-id="{message.id}" '
-            f'data-sender-id="{shivam.id}">') in page
+            f'data-sender-id="{shivam.id}" data-day=') in page
     assert '<p id="typing" class="typing" aria-live="polite" hidden></p>' in page
     assert f'action="{reverse("chat-send", args=[direct.id])}"' in page and 'id="send-text"' in page
     assert Participant.objects.get(chat=direct, user=shahn).last_read_seq == 1
