@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -31,14 +32,16 @@ def decode_cursor(cursor: str | None) -> list[Any] | None:
     return values
 
 
-def next_url(request: Request, values: list[Any] | None) -> str | None:
+def next_url(request: Request, values: list[Any] | None, *,
+             encode: Callable[[list[Any]], str] = encode_cursor) -> str | None:
     """The URL of the next page, keeping the request's other query parameters."""
     if values is None:
         return None
     query = request.query_params.copy()
-    query["cursor"] = encode_cursor(values)
+    query["cursor"] = encode(values)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def page(request: Request, results: list[Any], values: list[Any] | None) -> dict[str, Any]:
-    return {"results": results, "next": next_url(request, values)}
+def page(request: Request, results: list[Any], values: list[Any] | None, *,
+         encode: Callable[[list[Any]], str] = encode_cursor) -> dict[str, Any]:
+    return {"results": results, "next": next_url(request, values, encode=encode)}

@@ -157,6 +157,11 @@ def limit_export(*, user_id: UUID) -> None:
     hit("export", str(user_id))
 
 
+def limit_search(*, user_id: UUID) -> None:
+    """A message search by this user (`search`), on the API and the site alike."""
+    hit("search", str(user_id))
+
+
 class DefaultThrottle(BaseThrottle):
     """`user` per authenticated user, `anon` per client IP, for every API call."""
 

@@ -368,6 +368,7 @@ THROTTLE_RATES = {
     "export": "10/hour",  # data exports per user
     "password_reset": "5/hour",  # reset mails asked, per client IP and per account
     "email": "10/hour",  # confirmation mails per user (a new address on the account)
+    "search": "30/minute",  # message searches per user (contract v1.1)
 } | parse_rates(os.environ.get("THROTTLE_RATES", ""))
 
 # Security headers; HTTPS-only settings switch on with SECURE_COOKIES (default: when not DEBUG).

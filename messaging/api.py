@@ -12,10 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chaat import ratelimit
 from chaat.api import validated
 from chaat.errors import Invalid, TooLarge
 from chaat.pagination import decode_cursor, page
-from messaging import selectors, services
+from messaging import search, selectors, services
 from messaging.serializers import (
     ChatListOut,
     ChatOut,
@@ -33,15 +34,18 @@ from messaging.serializers import (
     MessageEditOut,
     MessageOut,
     MessagePageOut,
+    MessageSearchIn,
     MessageSendIn,
     PresenceIn,
     PresenceListOut,
     PresenceOut,
     ReadIn,
+    SearchPageOut,
     StickerListOut,
     StickerOut,
     chat_data,
     message_data,
+    search_result_data,
 )
 
 
@@ -264,3 +268,19 @@ class ChatSettingsView(ChatsAPIView):
         changes = validated(ChatSettingsIn, request.data)
         participant = services.update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
         return Response(ChatSettingsOut(participant).data)
+
+
+class MessageSearchView(APIView):
+    @extend_schema(operation_id="search_messages", parameters=[MessageSearchIn], responses={200: SearchPageOut})
+    def get(self, request: Request) -> Response:
+        """Messages of your chats whose current text matches `q`, newest first: only what you can
+        see there (not before you joined or returned, not deleted ones), each word in the forms of
+        the message's language (`running` finds `run`, `Häuser` finds `Haus`). Counts against the
+        `search` request limit."""
+        ratelimit.limit_search(user_id=request.user.id)
+        data = validated(MessageSearchIn, request.query_params)
+        after = search.decode_cursor(data.get("cursor"))
+        search.check_filters(user=request.user, chat_id=data.get("chat"), sender_id=data.get("sender"))
+        hits, values = search.search_messages(user=request.user, q=data["q"], chat_id=data.get("chat"),
+                                              sender_id=data.get("sender"), limit=data["limit"], after=after)
+        return Response(page(request, [search_result_data(hit) for hit in hits], values, encode=search.encode_cursor))

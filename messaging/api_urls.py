@@ -19,4 +19,5 @@ urlpatterns = [
     path("chats/<uuid:chat_id>/read", api.ReadView.as_view(), name="api-chat-read"),
     path("presence", api.PresenceView.as_view(), name="api-presence"),
     path("stickers", api.StickerListView.as_view(), name="api-stickers"),
+    path("search/messages", api.MessageSearchView.as_view(), name="api-search-messages"),
 ]

@@ -279,3 +279,30 @@ class MessageEditListOut(serializers.Serializer):
 class StickerListOut(serializers.Serializer):
     results = StickerOut(many=True)
     next = serializers.CharField(allow_null=True)
+
+
+class MessageSearchIn(serializers.Serializer):
+    """The query of a message search (`GET /api/v1/search/messages`)."""
+
+    q = serializers.CharField(max_length=200, help_text="Words (all must match), \"a phrase\", "
+                              "`or` between alternatives, `-word` to exclude; 1-200 characters after trimming.")
+    chat = serializers.UUIDField(required=False, help_text="Only this chat of yours (400 otherwise).")
+    sender = serializers.UUIDField(required=False, help_text="Only messages sent by this user (400 if unknown).")
+    limit = serializers.IntegerField(min_value=1, max_value=50, required=False, default=20)
+    cursor = serializers.CharField(required=False, allow_blank=True, help_text="From `next`.")
+
+
+class SearchResultOut(serializers.Serializer):
+    chat_id = serializers.UUIDField()
+    message = MessageOut()
+    highlight = serializers.CharField(help_text="The whole text, HTML-escaped, the matched words in "
+                                      "<mark>…</mark> and no other markup.")
+
+
+class SearchPageOut(serializers.Serializer):
+    results = SearchResultOut(many=True)
+    next = serializers.CharField(allow_null=True)
+
+
+def search_result_data(hit) -> dict:
+    return {"chat_id": str(hit.message.chat_id), "message": message_data(hit.message), "highlight": hit.highlight}

@@ -198,6 +198,7 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (CHAT + "/read", "POST"): Cell(scene_group, object_rule(owner=204, member=204), lambda s: {"seq": 1}),
     (V1 + "stickers", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "presence", "GET"): Cell(scene_self, everyone(200)),  # your friends' presence only
+    (V1 + "search/messages", "GET"): Cell(scene_self, everyone(200), lambda s: {"q": "hello"}),  # your chats only
     # matching
     (V1 + "match", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "match/queue", "POST"): Cell(scene_self, everyone(202)),
