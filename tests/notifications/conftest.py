@@ -10,6 +10,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 
+from tests.messaging.conftest import circle, group  # noqa: F401 - fixtures: shahn's friends and a group
+
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
@@ -42,3 +44,14 @@ class BrowserKeys:
 @pytest.fixture
 def browser_keys() -> BrowserKeys:
     return BrowserKeys()
+
+
+@pytest.fixture
+def push_service(settings):
+    """A push service on loopback, allowed by PUSH_ALLOWED_HOSTS as the contract says for tests."""
+    from tests.notifications.pushserver import PushService
+
+    service = PushService().start()
+    settings.PUSH_ALLOWED_HOSTS = [service.host]
+    yield service
+    service.stop()
