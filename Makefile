@@ -29,8 +29,11 @@ messages: $(VENV)/.installed
 run: install messages
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput -v0
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	@# match_timer ends matches at their deadline; it runs beside the server and stops with it.
-	@DEBUG=$${DEBUG:-1} $(PY) manage.py match_timer & timer=$$!; trap 'kill $$timer 2>/dev/null' EXIT INT TERM; \
+	@# match_timer ends matches at their deadline and the worker runs background jobs (translations);
+	@# both run beside the server and stop with it.
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py match_timer & timer=$$!; \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$timer $$worker 2>/dev/null' EXIT INT TERM; \
 	if [ -n "$$REDIS_URL" ]; then \
 	  echo "Serving http://$(HOST):$(PORT) with $(WORKERS) workers sharing Redis"; \
 	  DEBUG=$${DEBUG:-1} $(VENV)/bin/uvicorn chaat.asgi:application --host $(HOST) --port $(PORT) \

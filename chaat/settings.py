@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
+    "chaat",  # the `worker` command
     "accounts",
     "friends",
     "messaging",
@@ -389,6 +392,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work (translations now; pushes and mail can add theirs): durable jobs in the database
+# (django-tasks with its database backend, Django's own design: `django.tasks` from Django 6.0), run
+# by `python manage.py worker`. A failed job is retried WORKER_MAX_ATTEMPTS times in all, after
+# WORKER_RETRY_DELAY seconds, doubling; a job whose worker died is run again after WORKER_LEASE.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+WORKER_RETRY_DELAY = env_int("WORKER_RETRY_DELAY", 2)
+WORKER_LEASE = env_int("WORKER_LEASE", 120)
 
 LOGGING = {
     "version": 1,

@@ -145,3 +145,69 @@ def live_servers(transactional_db, postgres, redis, tmp_path) -> Iterator[Callab
     yield start
     for server in started:
         server.stop()
+
+
+@dataclass
+class Worker:
+    """A `python manage.py worker` process (the background jobs), as `make run` starts it."""
+
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """SIGTERM (the worker finishes its job, then exits), SIGKILL if it hangs."""
+        if self.process.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, in the middle of whatever job it runs."""
+        if self.process.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
+            self.process.wait(timeout=5)
+
+
+def start_worker(log_path: Path, **env: str) -> Worker:
+    """Start one worker against the test database (running from the start: it polls the queue)."""
+    child_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": child_database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.1", "-v", "2"],
+            cwd=ROOT, env=child_env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    return Worker(process=process, log_path=log_path)
+
+
+@pytest.fixture
+def live_workers(transactional_db, postgres, redis, tmp_path) -> Iterator[Callable[..., list[Worker]]]:
+    """`live_workers(n, **env)` starts n worker processes against the test database; all are
+    stopped by PID when the test ends."""
+    started: list[Worker] = []
+
+    def start(n: int = 1, **env: str) -> list[Worker]:
+        workers = [start_worker(tmp_path / f"worker-{len(started) + i}.log", **env) for i in range(n)]
+        started.extend(workers)
+        return workers
+
+    yield start
+    for worker in started:
+        worker.stop()
