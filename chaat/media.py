@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import mimetypes
+import re
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from accounts.authentication import user_for_token
 
@@ -30,6 +34,81 @@ def private_file(field_file: Any) -> FileResponse:
     """Stream a stored file; browsers may cache it privately but never share it."""
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
     response = FileResponse(field_file.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+_CHUNK = 256 * 1024
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) byte of a single `Range: bytes=...` (RFC 9110 §14.1.2), None when
+    there is none or it is not one we serve (several ranges: the whole file is sent instead).
+    ValueError when it is unsatisfiable (416)."""
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    match = re.fullmatch(r"\s*([0-9]*)\s*-\s*([0-9]*)\s*", spec)
+    if match is None or match.group(1) + match.group(2) == "":
+        return None
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            raise ValueError("unsatisfiable")
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        raise ValueError("unsatisfiable")
+    return start, end
+
+
+def stored_file_response(request: HttpRequest, field_file: Any, *, size: int, content_type: str,
+                         disposition: str) -> HttpResponse:
+    """Stream a stored file through the storage API, honouring one byte range (206; 416 when it
+    cannot be satisfied) so that players can seek. Read in chunks: never whole into memory."""
+    try:
+        byte_range = _byte_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
+    except ValueError:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    start, end = byte_range or (0, size - 1)
+    length = max(0, end - start + 1)
+    opened = field_file.storage.open(field_file.name, "rb")
+    if start:
+        opened.seek(start)
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            left = length
+            while left > 0:
+                data = opened.read(min(_CHUNK, left))
+                if not data:
+                    break
+                left -= len(data)
+                yield data
+        finally:
+            opened.close()
+
+    async def async_chunks() -> AsyncIterator[bytes]:
+        # Under ASGI a synchronous iterator would be read whole into a list first.
+        iterator = chunks()
+        try:
+            while (data := await sync_to_async(next, thread_sensitive=False)(iterator, None)) is not None:
+                yield data
+        finally:
+            await sync_to_async(iterator.close, thread_sensitive=False)()
+
+    content = async_chunks() if isinstance(request, ASGIRequest) else chunks()
+    response = StreamingHttpResponse(content, status=206 if byte_range else 200, content_type=content_type)
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    if byte_range:
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

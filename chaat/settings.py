@@ -287,6 +287,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+# Files and voice messages (contract: "Files and voice messages"). Their sends alone may carry a
+# request body this large plus the form around it; anything over 2 MiB is spooled to disk.
+FILE_MAX_BYTES = 25 * 1024 * 1024
+VOICE_MAX_BYTES = 10 * 1024 * 1024
+VOICE_MAX_SECONDS = 5 * 60
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -365,7 +370,7 @@ THROTTLE_RATES = {
     "user": "1200/minute",
     "anon": "300/minute",
     # Beyond the contract's table; each far above what a person does by hand.
-    "upload": "60/hour",  # avatars and images per user
+    "upload": "20/minute",  # avatars, images, files and voice messages per user (contract v1.1)
     "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
     "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
     "export": "10/hour",  # data exports per user

@@ -72,13 +72,14 @@ class MessageAdmin(ReadOnlyAdmin):
     list_select_related = ["sender"]
     date_hierarchy = "created_at"
     readonly_fields = ["id", "chat", "seq", "sender", "kind", "text", "sticker", "image", "image_width",
-                       "image_height", "reply_to", "client_id", "created_at", "edited_at", "deleted_at"]
+                       "image_height", "file_name", "file_size", "file_content_type", "file_duration_s",
+                       "reply_to", "client_id", "created_at", "edited_at", "deleted_at"]
     actions = ["tombstone"]
     show_full_result_count = False
 
     @admin.display(description=_("text"))
     def excerpt(self, message: Message) -> str:
-        return Truncator(message.text).chars(80)
+        return Truncator(message.text or message.file_name).chars(80)
 
     @admin.display(description=_("deleted"), boolean=True)
     def is_deleted(self, message: Message) -> bool:

@@ -45,3 +45,9 @@ class AlreadyMember(ChaatError):
 class MessageDeleted(ChaatError):
     code, status = "message_deleted", 409
     default_detail = _("This message was deleted.")
+
+
+class InvalidAudio(ChaatError):
+    code, status = "invalid_audio", 400
+    default_detail = _("The file is not an accepted voice message (Ogg/Opus, WebM/Opus, MP4/AAC or MP3, "
+                       "at most 5 minutes).")

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
-from chaat.media import private_file, request_user, unauthorized
+from chaat.media import private_file, request_user, stored_file_response, unauthorized
+from messaging.files import served_content_type
 from messaging.models import Message, Participant, Sticker
 
 STICKER_DIR = Path(__file__).resolve().parent / "stickers"
+
+
+def _visible_message(user: Any, chat_id: UUID, message_id: UUID, **having: Any) -> Message:
+    """A message of the chat that this member may see, not deleted, or Http404: a chat you are
+    not in, or a message from before you joined or returned, does not exist for you."""
+    participant = Participant.objects.filter(chat_id=chat_id, user=user).first()
+    message = Message.objects.filter(pk=message_id, chat_id=chat_id, deleted_at__isnull=True).exclude(**having).first()
+    if participant is None or message is None or message.seq < participant.visible_from_seq:
+        raise Http404
+    return message
 
 
 def chat_image(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
@@ -18,12 +31,25 @@ def chat_image(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpRes
     user = request_user(request)
     if user is None:
         return unauthorized()
-    participant = Participant.objects.filter(chat_id=chat_id, user=user).first()
-    message = Message.objects.filter(pk=message_id, chat_id=chat_id, deleted_at__isnull=True).exclude(image="").first()
-    if participant is None or message is None or message.seq < participant.visible_from_seq:
-        raise Http404
+    message = _visible_message(user, chat_id, message_id, image="")
     wanted = message.thumbnail if request.GET.get("size") == "thumb" and message.thumbnail else message.image
     return private_file(wanted)
+
+
+def chat_file(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
+    """A file or voice message's file for the chat's members only: files always as attachments
+    under their cleaned name (RFC 6266), voice inline; the stored type only when it is a safe one
+    (messaging.files.SAFE_CONTENT_TYPES), `nosniff`, and byte ranges so players can seek."""
+    user = request_user(request)
+    if user is None:
+        return unauthorized()
+    message = _visible_message(user, chat_id, message_id, file="")
+    inline = message.kind == Message.Kind.VOICE
+    return stored_file_response(
+        request, message.file, size=message.file_size or message.file.size,
+        content_type=served_content_type(message.file_content_type),
+        disposition=content_disposition_header(not inline, message.file_name),
+    )
 
 
 def sticker_image(request: HttpRequest, sticker_id: str) -> HttpResponse:

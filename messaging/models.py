@@ -98,6 +98,8 @@ class Message(models.Model):
         STICKER = "sticker", _("sticker")
         IMAGE = "image", _("image")
         SYSTEM = "system", _("system")
+        FILE = "file", _("file")
+        VOICE = "voice", _("voice message")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="messages")
@@ -115,6 +117,14 @@ class Message(models.Model):
     thumbnail = models.ImageField(upload_to="chat-images/", blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True)
     image_height = models.PositiveIntegerField(null=True, blank=True)
+    # A file or voice message (contract: "Files and voice messages"): stored under a random name,
+    # with the cleaned original name, its size, the type read from its bytes and, for voice, its
+    # length in seconds read from the audio container.
+    file = models.FileField(upload_to="chat-files/", blank=True, max_length=200)
+    file_name = models.CharField(max_length=255, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_content_type = models.CharField(max_length=100, blank=True)
+    file_duration_s = models.FloatField(null=True, blank=True)
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
     client_id = models.UUIDField(null=True, blank=True)

@@ -24,6 +24,24 @@ class StickerOut(serializers.Serializer):
         return sticker_url(sticker)
 
 
+class FileOut(serializers.Serializer):
+    """A file or voice message's file: `duration_s` for voice, else null."""
+
+    url = serializers.CharField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    duration_s = serializers.FloatField(allow_null=True)
+
+
+def file_data(message: Message) -> dict | None:
+    if message.deleted or not message.file:
+        return None
+    return {"url": reverse("chat-file", kwargs={"chat_id": message.chat_id, "message_id": message.id}),
+            "name": message.file_name, "size": message.file_size, "content_type": message.file_content_type,
+            "duration_s": message.file_duration_s}
+
+
 _DATETIME = serializers.DateTimeField()  # DRF's own ISO 8601 rendering, for the to_representation below
 
 
@@ -56,6 +74,7 @@ class MessageOut(serializers.Serializer):
     deleted = serializers.BooleanField()
     lang = serializers.CharField(allow_null=True)
     translation = serializers.SerializerMethodField()
+    file = serializers.SerializerMethodField()
 
     def get_text(self, message: Message) -> str:
         return "" if message.deleted else message.text
@@ -78,6 +97,10 @@ class MessageOut(serializers.Serializer):
             return None
         return reverse("chat-image", kwargs={"chat_id": message.chat_id, "message_id": message.id})
 
+    @extend_schema_field(FileOut(allow_null=True))
+    def get_file(self, message: Message) -> dict | None:
+        return file_data(message)
+
     def to_representation(self, message: Message) -> dict:
         """What the fields above produce, built directly: DRF's per-field machinery cost about
         120 µs a message, a third of a history page (docs/PERFORMANCE.md). A test compares the two
@@ -99,6 +122,7 @@ class MessageOut(serializers.Serializer):
             "deleted": message.deleted,
             "lang": message.lang,
             "translation": self.get_translation(message),
+            "file": file_data(message),
         }
 
 
@@ -185,11 +209,13 @@ def message_data(message: Message) -> dict:
 class MessageSendIn(serializers.Serializer):
     """The body of a send, over HTTP (JSON or multipart) and the socket alike."""
 
-    kind = serializers.ChoiceField(choices=["text", "sticker", "image"])
+    kind = serializers.ChoiceField(choices=["text", "sticker", "image", "file", "voice"])
     text = serializers.CharField(max_length=TEXT_MAX_LENGTH * 2, required=False, allow_blank=True,
                                  trim_whitespace=False, default="")
     sticker = serializers.CharField(max_length=64, required=False)
     image = serializers.FileField(required=False)
+    file = serializers.FileField(required=False, help_text="kind=file: any file, at most 25 MiB; kind=voice: "
+                                 "Ogg/Opus, WebM/Opus, MP4/AAC or MP3, at most 5 minutes and 10 MiB")
     client_id = serializers.UUIDField()
     reply_to = serializers.UUIDField(required=False, allow_null=True)
     lang = serializers.CharField(max_length=16, required=False)  # checked by send_message
@@ -219,6 +245,7 @@ class SocketMessageSendIn(MessageSendIn):
     chat_id = serializers.UUIDField()
     kind = serializers.ChoiceField(choices=["text", "sticker"])
     image = None
+    file = None
 
 
 class SocketReadIn(ReadIn):

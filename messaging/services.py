@@ -10,6 +10,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -288,7 +289,8 @@ def create_match_chat(*, user_a: User, user_b: User, language_a: str | None = No
 
 
 def _message_files(messages: Any) -> list[tuple[Any, str]]:
-    return [file for message in messages.exclude(image="") for file in _message_files_of(message)]
+    with_files = messages.filter(~Q(image="") | ~Q(file=""))
+    return [file for message in with_files for file in _message_files_of(message)]
 
 
 def _erase_files_on_commit(files: list[tuple[Any, str]]) -> None:
@@ -383,17 +385,18 @@ def _clean_text(text: str, *, required: bool) -> str:
 
 
 def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str = "",
-                 sticker: str | None = None, image: Any = None,
+                 sticker: str | None = None, image: Any = None, file: Any = None,
                  reply_to: UUID | None = None, lang: str | None = None) -> tuple[Message, bool]:
     """Send a message; returns it and whether it was created now (False: a retry with a known
     client_id got the stored message). Counts against the `send` limit (HTTP and socket), and
-    a new image against `upload`. A message with text is written in `lang`, by default the
-    sender's language in the chat (Invalid for a language the site does not have).
+    a new image, file or voice message against `upload`. A message with text is written in
+    `lang`, by default the sender's language in the chat (Invalid for a language the site does
+    not have). Files: messaging.files.attach_file (TooLarge, InvalidAudio).
     The hot path of the server: see messaging/store.py."""
     ratelimit.hit("send", str(actor.id))
     try:
         return _send(actor=actor, chat_id=chat_id, client_id=client_id, kind=kind, text=text,
-                     sticker=sticker, image=image, reply_to=reply_to, lang=lang)
+                     sticker=sticker, image=image, file=file, reply_to=reply_to, lang=lang)
     except IntegrityError:
         # A concurrent retry with the same client_id won; its message is the answer.
         existing = _existing(actor, client_id)
@@ -408,7 +411,7 @@ def _existing(actor: User, client_id: UUID) -> Message | None:
 
 @transaction.atomic
 def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, sticker: str | None,
-          image: Any, reply_to: UUID | None, lang: str | None) -> tuple[Message, bool]:
+          image: Any, reply_to: UUID | None, lang: str | None, file: Any = None) -> tuple[Message, bool]:
     context = store.send_context(actor_id=actor.id, chat_id=chat_id, client_id=client_id)
     if context.existing_id is not None:
         return _existing(actor, client_id), False
@@ -436,13 +439,19 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
         ratelimit.limit_upload(user_id=actor.id)  # images and avatars share the `upload` limit
         message.text = _clean_text(text, required=False)
         attach_image(message, image)
+    elif kind in (Message.Kind.FILE, Message.Kind.VOICE):
+        from messaging.files import attach_file
+
+        ratelimit.limit_upload(user_id=actor.id)  # images, files and voice share the `upload` limit
+        message.text = _clean_text(text, required=False) if kind == Message.Kind.FILE else ""
+        attach_file(message, file)
     else:
-        raise Invalid(fields={"kind": [_("Send text, a sticker or an image.")]})
+        raise Invalid(fields={"kind": [_("Send text, a sticker, an image, a file or a voice message.")]})
     message.lang = (lang or context.language) if message.text else None
     try:
         _store(message, context.participant_id)
     except BaseException:
-        # The image files were written already; without the row nothing would ever erase them.
+        # The files were written already; without the row nothing would ever erase them.
         for storage, name in _message_files_of(message):
             storage.delete(name)
         raise
@@ -464,7 +473,8 @@ def _store(message: Message, participant_id: int) -> None:
 
 
 def _message_files_of(message: Message) -> list[tuple[Any, str]]:
-    return [(message.image.storage, name) for name in (message.image.name, message.thumbnail.name) if name]
+    return [(field.storage, field.name) for field in (message.image, message.thumbnail, message.file)
+            if field.name]
 
 
 def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: int) -> UUID:
@@ -493,7 +503,7 @@ def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
 
 @transaction.atomic
 def purge_chats(*, chat_ids: list[UUID]) -> int:
-    """Delete these chats for everyone, with their messages and image files (used by the 90-day
+    """Delete these chats for everyone, with their messages and their image and attached files (used by the 90-day
     purge of matches). Each member gets `chat.deleted`. Returns how many messages went."""
     if not chat_ids:
         return 0
@@ -583,16 +593,19 @@ def moderate_message(*, moderator: User, message_id: UUID) -> Message:
 
 
 def _tombstone(message: Message) -> Message:
-    """Erase a (locked) message's content in the database (text, sticker, image, earlier
-    versions); its image files go after commit. Members get `message.deleted`."""
+    """Erase a (locked) message's content in the database (text, sticker, image, file, earlier
+    versions); its image and attached files go after commit. Members get `message.deleted`."""
     if message.deleted:
         return message
     _erase_files_on_commit(_message_files_of(message))
     MessageEdit.objects.filter(message=message).delete()
     message.text, message.sticker, message.image, message.thumbnail = "", None, "", ""
     message.image_width = message.image_height = None
+    message.file, message.file_name, message.file_content_type = "", "", ""
+    message.file_size = message.file_duration_s = None
     message.deleted_at = timezone.now()
     message.save(update_fields=["text", "sticker", "image", "thumbnail", "image_width", "image_height",
+                                "file", "file_name", "file_size", "file_content_type", "file_duration_s",
                                 "deleted_at"])
     realtime.publish_on_commit(user_ids=store.member_ids(message.chat_id),
                                event=events.message_event("deleted", message))

@@ -174,8 +174,10 @@ def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     """The send form without JavaScript: a sticker button, an image or text decide the kind."""
     entry = _entry(request, chat_id)
     data = request.POST
-    image = request.FILES.get("image")
+    image, file = request.FILES.get("image"), request.FILES.get("file")
     kind = "sticker" if data.get("sticker") else "image" if image else data.get("kind") or "text"
+    if file is not None and kind not in ("file", "voice"):
+        kind = "file"
     try:
         client_id = UUID(data.get("client_id", ""))
     except ValueError:
@@ -189,7 +191,7 @@ def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     try:
         message, _created = services.send_message(actor=request.user, chat_id=chat_id, client_id=client_id,
                                                   kind=kind, text=data.get("text", ""), sticker=data.get("sticker"),
-                                                  image=image, reply_to=reply_to)
+                                                  image=image, file=file, reply_to=reply_to)
     except ChaatError as exc:
         detail = "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs) or str(exc.detail)
         return _conversation(request, entry, draft=data.get("text", ""), error=detail, status=exc.status)

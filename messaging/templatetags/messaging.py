@@ -47,6 +47,10 @@ def preview(entry: ChatEntry) -> str:
         body = _("Sticker: %(name)s") % {"name": message.sticker.name}
     elif message.kind == Message.Kind.IMAGE:
         body = _("Photo") + (f": {message.text}" if message.text else "")
+    elif message.kind == Message.Kind.FILE:
+        body = _("File: %(name)s") % {"name": message.file_name}
+    elif message.kind == Message.Kind.VOICE:
+        body = _("Voice message %(duration)s") % {"duration": duration(message.file_duration_s)}
     else:
         body = message.text
     body = Truncator(" ".join(body.split())).chars(90)
@@ -77,3 +81,37 @@ def day_label(moment: datetime) -> str:
     if day == today - timedelta(days=1):
         return _("Yesterday")
     return date_format(day, "DATE_FORMAT")
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """m:ss, as players show it (0:42, 4:05)."""
+    total = round(seconds or 0)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+@register.filter
+def file_size(size: int | None) -> str:
+    """A size as people read it: 812 B, 4.2 KB, 23.5 MB (decimal units, like file managers)."""
+    size = size or 0
+    for unit in ("B", "KB", "MB"):
+        if size < 1000 or unit == "MB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} MB"
+
+
+_ICONS = [("image/", "image"), ("audio/", "audio"), ("video/", "video"), ("application/pdf", "pdf"),
+          ("text/", "text"), ("application/zip", "archive"), ("application/x-", "archive")]
+_GLYPHS = {"image": "🖼", "audio": "🎵", "video": "🎬", "pdf": "📕", "text": "📄", "archive": "🗜", "file": "📎"}
+
+
+@register.filter
+def file_icon(content_type: str) -> str:
+    """Which icon a file gets in its bubble, by its type (read from its bytes)."""
+    return next((icon for prefix, icon in _ICONS if (content_type or "").startswith(prefix)), "file")
+
+
+@register.filter
+def file_icon_glyph(content_type: str) -> str:
+    return _GLYPHS[file_icon(content_type)]

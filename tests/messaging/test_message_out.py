@@ -35,8 +35,12 @@ def a_message(**overrides) -> Message:
         {"kind": "image", "text": "a caption", "image": "chat-images/photo.png"},
         {"kind": "image", "image": "chat-images/photo.png", "deleted_at": datetime(2026, 11, 24, tzinfo=UTC)},
         {"created_at": datetime(2026, 11, 23, 12, 0, tzinfo=UTC) + timedelta(hours=2)},
+        {"kind": "file", "text": "notes", "file": "chat-files/0a1b", "file_name": "notes.pdf", "file_size": 12,
+         "file_content_type": "application/pdf"},
+        {"kind": "voice", "file": "chat-files/0a1c", "file_name": "memo.ogg", "file_size": 900,
+         "file_content_type": "audio/ogg", "file_duration_s": 4.2},
     ],
-    ids=["text", "system", "edited-reply", "deleted", "image", "deleted-image", "other-time"],
+    ids=["text", "system", "edited-reply", "deleted", "image", "deleted-image", "other-time", "file", "voice"],
 )
 def test_it_renders_every_kind_of_message_as_its_fields_do(overrides):
     message = a_message(sender=UserFactory(username="shahn", display_name="Shahn"), **{
