@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from messaging import media, views
+from messaging import media, search_views, views
 
 urlpatterns = [
     path("chats", views.inbox, name="inbox"),
+    path("search", search_views.message_search, name="message-search"),
     path("chats/direct", views.chat_start_direct, name="chat-start-direct"),
     path("chats/new", views.group_new, name="group-new"),
     path("chats/<uuid:chat_id>", views.chat, name="chat"),
