@@ -303,7 +303,7 @@ REST_FRAMEWORK = {
     # orjson: the same JSON, encoded several times faster than the standard library's encoder.
     "DEFAULT_RENDERER_CLASSES": ["chaat.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "chaat.parsers.ORJSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
