@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chaat.api import validated
+from chaat.pagination import CURSOR_PARAMETER, Keyset, page
 from friends import selectors, services
 from friends.serializers import (
     BlockIn,
@@ -27,23 +26,17 @@ from friends.serializers import (
     FriendRequestOut,
 )
 
-PAGE_SIZE = 50
-CURSOR_PARAMETER = OpenApiParameter("cursor", str, description="The `next` link's cursor.")
 
-
-def _page(request: Request, view: APIView, queryset: QuerySet, ordering: str, out: Any) -> Response:
-    """`{"results", "next"}` with an opaque cursor; a page is one query whatever its size."""
-    paginator = CursorPagination()
-    paginator.page_size, paginator.ordering = PAGE_SIZE, ordering
-    items = paginator.paginate_queryset(queryset, request, view=view)
-    return Response({"results": out(items, many=True).data, "next": paginator.get_next_link()})
+def _page(request: Request, keyset: Keyset, queryset: Any, out: Any) -> Response:
+    items, after = keyset.page(queryset, cursor=request.query_params.get("cursor"))
+    return Response(page(request, out(items, many=True).data, after))
 
 
 class FriendListView(APIView):
     @extend_schema(operation_id="friends_list", parameters=[CURSOR_PARAMETER],
                    responses={200: FriendListOut})
     def get(self, request: Request) -> Response:
-        return _page(request, self, selectors.list_friends(request.user), "username", FriendOut)
+        return _page(request, selectors.FRIEND_PAGES, selectors.list_friends(request.user), FriendOut)
 
 
 class FriendDetailView(APIView):
@@ -62,7 +55,7 @@ class FriendRequestListView(APIView):
     def get(self, request: Request) -> Response:
         filters = validated(FriendRequestFilterIn, request.query_params)
         requests = selectors.list_friend_requests(user=request.user, **filters)
-        return _page(request, self, requests, "-sent_at", FriendRequestOut)
+        return _page(request, selectors.FRIEND_REQUEST_PAGES, requests, FriendRequestOut)
 
     @extend_schema(operation_id="friend_requests_send", request=FriendRequestIn,
                    responses={201: FriendRequestOut})
@@ -101,7 +94,7 @@ class BlockListView(APIView):
     @extend_schema(operation_id="blocks_list", parameters=[CURSOR_PARAMETER],
                    responses={200: BlockListOut})
     def get(self, request: Request) -> Response:
-        return _page(request, self, selectors.list_blocks(user=request.user), "-created_at", BlockOut)
+        return _page(request, selectors.BLOCK_PAGES, selectors.list_blocks(user=request.user), BlockOut)
 
     @extend_schema(operation_id="blocks_create", request=BlockIn,
                    responses={201: BlockOut, 200: BlockOut})

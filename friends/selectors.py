@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from chaat.errors import NotFound
+from chaat.pagination import Keyset
 from friends.models import Block, FriendRequest, Friendship
 
 
@@ -44,6 +45,12 @@ def blocked_either_way_ids(user_id: UUID) -> set[UUID]:
         "blocker_id", "blocked_id"
     )
     return {blocked if blocker == user_id else blocker for blocker, blocked in pairs}
+
+
+# The orders of the lists (chaat.pagination: each ends in a unique key).
+FRIEND_PAGES = Keyset("username", "id")
+FRIEND_REQUEST_PAGES = Keyset("-sent_at", "-id")
+BLOCK_PAGES = Keyset("-created_at", "-id")
 
 
 def list_friends(user: User) -> QuerySet[User]:

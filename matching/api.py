@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chaat.pagination import decode_cursor, page
+from chaat.pagination import CURSOR_PARAMETER, page
 from matching import selectors, services
 from matching.serializers import (
     MatchHistoryOut,
@@ -71,9 +71,7 @@ class MatchReportView(APIView):
 
 
 class MatchHistoryView(APIView):
-    @extend_schema(operation_id="match_history", parameters=[OpenApiParameter("cursor", str)],
-                   responses={200: MatchHistoryOut})
+    @extend_schema(operation_id="match_history", parameters=[CURSOR_PARAMETER], responses={200: MatchHistoryOut})
     def get(self, request: Request) -> Response:
-        cursor = decode_cursor(request.query_params.get("cursor"))
-        matches, after = selectors.list_history(user=request.user, after=cursor)
+        matches, after = selectors.list_history(user=request.user, cursor=request.query_params.get("cursor"))
         return Response(page(request, [match_data(m, request.user.id) for m in matches], after))

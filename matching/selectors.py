@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chaat.errors import Invalid, NotFound
+from chaat.errors import NotFound
+from chaat.pagination import Keyset
 from friends.selectors import blocked_either_way_ids, friend_id_list
 from matching import clock
 from matching.models import DAILY_POINTS, HISTORY, REMATCH_AFTER, Match, PointsDay, QueueEntry, Report
@@ -78,25 +77,12 @@ def unpairable_ids(*, user_id: UUID, now: datetime) -> set[UUID]:
     return excluded
 
 
-def _cursor(values: list[Any]) -> tuple[datetime, UUID]:
-    try:
-        started_at, match_id = values
-        return datetime.fromisoformat(started_at), UUID(match_id)
-    except (TypeError, ValueError) as exc:
-        raise Invalid(fields={"cursor": [_("Not a valid cursor.")]}) from exc
+HISTORY_PAGES = Keyset("-started_at", "-id")
 
 
-def list_history(*, user: User, after: list[Any] | None = None,
-                 limit: int = HISTORY_PAGE_SIZE) -> tuple[list[Match], list[Any] | None]:
+def list_history(*, user: User, cursor: str | None = None,
+                 limit: int = HISTORY_PAGE_SIZE) -> tuple[list[Match], str | None]:
     """The user's matches of the last 90 days, newest first, in one query. Returns the page and
-    the cursor values of the next page (or None)."""
+    the cursor of the next page (or None); a forged cursor is Invalid."""
     matches = _matches().filter(_of(user.id), started_at__gte=clock.now() - HISTORY)
-    matches = matches.order_by("-started_at", "-id")
-    if after:
-        started_at, match_id = _cursor(after)
-        matches = matches.filter(Q(started_at__lt=started_at) | Q(started_at=started_at, id__lt=match_id))
-    rows = list(matches[: limit + 1])
-    if len(rows) > limit:
-        rows = rows[:limit]
-        return rows, [rows[-1].started_at.isoformat(), str(rows[-1].id)]
-    return rows, None
+    return HISTORY_PAGES.page(matches, cursor=cursor, limit=limit)

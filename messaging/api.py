@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from chaat import ratelimit
 from chaat.api import validated
 from chaat.errors import Invalid, TooLarge
-from chaat.pagination import decode_cursor, page
+from chaat.pagination import CURSOR_PARAMETER, page
 from messaging import search, selectors, services
 from messaging.serializers import (
     ChatListOut,
@@ -92,11 +92,9 @@ class ChatsAPIView(APIView):
 
 
 class ChatListView(ChatsAPIView):
-    @extend_schema(operation_id="chats_list", parameters=[OpenApiParameter("cursor", str)],
-                   responses={200: ChatListOut})
+    @extend_schema(operation_id="chats_list", parameters=[CURSOR_PARAMETER], responses={200: ChatListOut})
     def get(self, request: Request) -> Response:
-        cursor = decode_cursor(request.query_params.get("cursor"))
-        entries, after = selectors.list_chats(user=request.user, after=cursor)
+        entries, after = selectors.list_chats(user=request.user, cursor=request.query_params.get("cursor"))
         return Response(page(request, ChatOut(entries, many=True).data, after))
 
 
@@ -297,4 +295,5 @@ class MessageSearchView(APIView):
         search.check_filters(user=request.user, chat_id=data.get("chat"), sender_id=data.get("sender"))
         hits, values = search.search_messages(user=request.user, q=data["q"], chat_id=data.get("chat"),
                                               sender_id=data.get("sender"), limit=data["limit"], after=after)
-        return Response(page(request, [search_result_data(hit) for hit in hits], values, encode=search.encode_cursor))
+        after_cursor = search.encode_cursor(values) if values else None
+        return Response(page(request, [search_result_data(hit) for hit in hits], after_cursor))

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
 from chaat import presence
 from chaat.errors import NotFound
+from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
 from messaging.models import Chat, Message, MessageEdit, Participant, Sticker
 
@@ -75,7 +76,7 @@ def _unread_subquery() -> Subquery:
     return Coalesce(Subquery(others_after_marker), 0)
 
 
-def _entries(participations: QuerySet[Participant]) -> list[ChatEntry]:
+def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[ChatEntry]:
     """Fill members and last messages for these participations in two more queries."""
     rows = list(participations)
     chat_ids = [p.chat_id for p in rows]
@@ -123,21 +124,15 @@ def _participations(**filters: Any) -> QuerySet[Participant]:
     )
 
 
-def list_chats(*, user: User, after: list[Any] | None = None,
-               limit: int = 50) -> tuple[list[ChatEntry], list[Any] | None]:
+CHAT_PAGES = Keyset("-activity", "-chat_id")
+
+
+def list_chats(*, user: User, cursor: str | None = None,
+               limit: int = DEFAULT_PAGE_SIZE) -> tuple[list[ChatEntry], str | None]:
     """The viewer's chats, most recent activity first, in a constant number of queries.
-    Returns the page and the cursor values of the next page (or None)."""
-    participations = _participations(user=user).order_by("-activity", "-chat_id")
-    if after:
-        activity, chat_id = after
-        participations = participations.filter(
-            Q(activity__lt=activity) | Q(activity=activity, chat_id__lt=chat_id)
-        )
-    entries = _entries(participations[: limit + 1])
-    if len(entries) > limit:
-        entries = entries[:limit]
-        return entries, [entries[-1].activity.isoformat(), str(entries[-1].chat.id)]
-    return entries, None
+    Returns the page and the cursor of the next page (or None); a forged cursor is Invalid."""
+    rows, after = CHAT_PAGES.page(_participations(user=user), cursor=cursor, limit=limit)
+    return _entries(rows), after
 
 
 def get_chat(*, user: User, chat_id: UUID) -> ChatEntry:
