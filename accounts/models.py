@@ -70,14 +70,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.username
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: object, keep_token_digest: str | None = None, **kwargs: object) -> None:
         """Saving a new password (set_password) or a change of `is_active`, whoever does it (a
         service, the admin, a shell), revokes every token of the user and, after commit, makes
         each of their sockets on every process check its credential again, so those whose session
         or token no longer holds close with 4401. Only here do all those paths meet; a bulk
         `update()` passes no model code, and the sockets' heartbeat catches it. Django's own
         rehash on login (a new hash, the same password) clears `_password` first: it revokes
-        nothing."""
+        nothing. `keep_token_digest`: the token a password change was made with stays."""
         fields = kwargs.get("update_fields")
         password_set = self._password is not None and (fields is None or "password" in fields)
         active_changed = ("is_active" in self.__dict__ and self.is_active != self._saved_is_active
@@ -86,7 +86,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if revoke:
-                AuthToken.objects.filter(user=self).delete()
+                AuthToken.objects.filter(user=self).exclude(digest=keep_token_digest or "").delete()
                 # Web Push subscriptions go with the tokens and sessions that made them.
                 self.push_subscriptions.all().delete()
                 realtime.recheck_auth_on_commit(user_id=self.pk)

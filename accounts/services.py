@@ -169,13 +169,10 @@ def change_password(*, user: User, old_password: str, new_password: str, client_
     `old_password` counts against `login`."""
     check_current_password(user=user, password=old_password, client_ip=client_ip, field="old_password")
     _check_password(new_password, user)
-    kept = AuthToken.objects.filter(user=user, digest=token_digest(keep_token)).first() if keep_token else None
     user.set_password(new_password)
-    # Revokes every token and closes the sockets whose credential no longer holds (User.save);
-    # other sessions fail Django's session hash check from now on.
-    user.save(update_fields=["password"])
-    if kept is not None:
-        kept.save(force_insert=True)
+    # Revokes every other token and closes the sockets whose credential no longer holds
+    # (User.save); other sessions fail Django's session hash check from now on.
+    user.save(update_fields=["password"], keep_token_digest=token_digest(keep_token) if keep_token else None)
 
 
 @transaction.atomic
