@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from chaat.errors import ChaatError, NotFound
-from chaat.pagination import decode_cursor, encode_cursor
 from chaat.site import add_error
 from friends.selectors import friend_id_list
 from messaging import selectors, services
@@ -77,14 +76,14 @@ def _presence(user: User) -> dict[str, bool]:
 def _chat_list(request: HttpRequest, *, current: UUID | None = None) -> dict[str, Any]:
     """What the chat list pane (templates/messaging/_chat_list.html) needs: one page of chats,
     the cursor of the next one, the unread total for the page title and the friends' presence."""
+    cursor = request.GET.get("cursor") if current is None else None
     try:
-        after = decode_cursor(request.GET.get("cursor")) if current is None else None
+        entries, more = selectors.list_chats(user=request.user, cursor=cursor, limit=INBOX_PAGE)
     except ChaatError as exc:
         raise BadRequest(str(exc.detail)) from exc
-    entries, more = selectors.list_chats(user=request.user, after=after, limit=INBOX_PAGE)
     return {
         "entries": entries,
-        "next_cursor": encode_cursor(more) if more else "",
+        "next_cursor": more or "",
         "unread_total": sum(entry.unread_count for entry in entries),
         "current_chat_id": current,
         "presence": _presence(request.user),
