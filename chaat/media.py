@@ -8,8 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
 from accounts.authentication import user_for_token
 
@@ -30,9 +31,29 @@ def unauthorized() -> HttpResponse:
     return response
 
 
-def private_file(field_file: Any) -> FileResponse:
-    """Stream a stored file; browsers may cache it privately but never share it."""
+def signed_redirect(field_file: Any, *, content_type: str, disposition: str | None = None) -> HttpResponse | None:
+    """With media in object storage and MEDIA_SIGNED_URLS on: a redirect to a URL of the object
+    signed for MEDIA_SIGNED_URL_SECONDS, telling the storage which Content-Type and
+    Content-Disposition to answer with (S3's response-content-* parameters). None otherwise: the
+    app streams the file itself. The redirect itself is never cached (it is a credential)."""
+    if not settings.MEDIA_SIGNED_URLS:
+        return None
+    parameters = {"ResponseContentType": content_type, "ResponseCacheControl": "private, max-age=300"}
+    if disposition:
+        parameters["ResponseContentDisposition"] = disposition
+    url = field_file.storage.url(field_file.name, parameters=parameters, expire=settings.MEDIA_SIGNED_URL_SECONDS)
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def private_file(field_file: Any) -> HttpResponse:
+    """Stream a stored file (or redirect to a signed URL of it); browsers may cache it privately
+    but never share it."""
     content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    redirect = signed_redirect(field_file, content_type=content_type)
+    if redirect is not None:
+        return redirect
     response = FileResponse(field_file.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
@@ -68,7 +89,11 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | None:
 def stored_file_response(request: HttpRequest, field_file: Any, *, size: int, content_type: str,
                          disposition: str) -> HttpResponse:
     """Stream a stored file through the storage API, honouring one byte range (206; 416 when it
-    cannot be satisfied) so that players can seek. Read in chunks: never whole into memory."""
+    cannot be satisfied) so that players can seek. Read in chunks: never whole into memory.
+    With signed URLs on (object storage), a redirect to one instead: the storage serves ranges."""
+    redirect = signed_redirect(field_file, content_type=content_type, disposition=disposition)
+    if redirect is not None:
+        return redirect
     try:
         byte_range = _byte_range(request.headers.get("Range", ""), size) if "Range" in request.headers else None
     except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -13,7 +14,9 @@ POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data: blob:",
+        # Media in object storage are fetched from their signed URLs (settings.media_storage).
+        " ".join(["img-src 'self' data: blob:", *settings.MEDIA_CSP_ORIGINS]),
+        " ".join(["media-src 'self' blob:", *settings.MEDIA_CSP_ORIGINS]),
         "connect-src 'self'",
         "font-src 'self'",
         "object-src 'none'",

@@ -282,6 +282,55 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 # Uploads are private: never served from a public path, only through authenticated views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+
+def media_storage(env: dict[str, str]) -> tuple[dict[str, object], bool, list[str]]:
+    """Where uploads live (MEDIA_STORAGE): `local` (MEDIA_ROOT, the default) or `s3`, any
+    S3-compatible object storage through django-storages (`pip install -r requirements-s3.txt`).
+    Returns the default storage, whether media are served by redirecting to short-lived signed
+    URLs (MEDIA_SIGNED_URLS, on by default with s3), and the origins the CSP must allow for them.
+    Everything in the app reaches files through the storage API only (docs/DEPLOY.md)."""
+    kind = env.get("MEDIA_STORAGE", "local") or "local"
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, False, []
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3, not {kind!r}.")
+    bucket = env.get("MEDIA_S3_BUCKET", "")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET.")
+    endpoint = env.get("MEDIA_S3_ENDPOINT_URL", "") or None
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": env.get("MEDIA_S3_REGION", "") or None,
+        # Credentials: these two, or boto3's own chain (instance role, AWS_* variables, ~/.aws).
+        "access_key": env.get("MEDIA_S3_ACCESS_KEY_ID", "") or None,
+        "secret_key": env.get("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+        "location": env.get("MEDIA_S3_PREFIX", "media"),
+        "default_acl": None,  # objects stay private: the bucket's policy, no public-read
+        "querystring_auth": True,  # url() gives signed URLs
+        "file_overwrite": False,
+        "addressing_style": env.get("MEDIA_S3_ADDRESSING_STYLE", "") or None,
+        "signature_version": "s3v4",
+    }
+    signed = env.get("MEDIA_SIGNED_URLS", "1").lower() not in {"0", "false", "no", "off"}
+    # The browser follows the redirect from <img>/<audio>, so the CSP names the storage's origins.
+    if endpoint:
+        public = urlsplit(endpoint)
+        origins = [f"{public.scheme}://{public.netloc}", f"{public.scheme}://{bucket}.{public.netloc}"]
+    else:
+        region = options["region_name"] or "us-east-1"
+        origins = [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{region}.amazonaws.com"]
+    origins = [o.strip() for o in env.get("MEDIA_CSP_ORIGINS", ",".join(origins)).split(",") if o.strip()]
+    origins = origins if signed else []
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, signed, origins
+
+
+_MEDIA_STORAGE, MEDIA_SIGNED_URLS, MEDIA_CSP_ORIGINS = media_storage(dict(os.environ))
+# How long a signed media URL works: long enough to start a download or a seek, short enough
+# that a leaked one soon stops.
+MEDIA_SIGNED_URL_SECONDS = env_int("MEDIA_SIGNED_URL_SECONDS", 300)
+STORAGES["default"] = _MEDIA_STORAGE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
