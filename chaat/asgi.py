@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from django.core.asgi import get_asgi_application
 
@@ -12,7 +13,9 @@ django_asgi_app = get_asgi_application()  # sets Django up before the consumers 
 from typing import Any  # noqa: E402
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
@@ -26,9 +29,27 @@ async def refuse_websocket(scope: dict[str, Any], receive: Any, send: Any) -> No
     await send({"type": "websocket.close", "code": CLOSE_NOT_FOUND})
 
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": URLRouter([*websocket_urlpatterns, re_path(r"", refuse_websocket)]),
-    }
+def forwarded_headers(app: Any) -> Any:
+    """The one rule for `X-Forwarded-For` and `X-Forwarded-Proto` (the client IP that the
+    register, login and anon limits count, and the scheme): they count only with BEHIND_PROXY=1,
+    and then only from the addresses in FORWARDED_ALLOW_IPS."""
+    if not settings.BEHIND_PROXY:
+        return app
+    return ProxyHeadersMiddleware(app, trusted_hosts=settings.FORWARDED_ALLOW_IPS)
+
+
+# uvicorn applies the same headers itself around the app it loads (`--proxy-headers` is on by
+# default and trusts 127.0.0.1 and FORWARDED_ALLOW_IPS), after importing this module: a same-host
+# proxy passing a client's header through would let clients choose their IP even with
+# BEHIND_PROXY=0. Switch its wrapper off, so that only the rule above counts.
+if "uvicorn.config" in sys.modules:
+    sys.modules["uvicorn.config"].ProxyHeadersMiddleware = lambda app, trusted_hosts: app
+
+application = forwarded_headers(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": URLRouter([*websocket_urlpatterns, re_path(r"", refuse_websocket)]),
+        }
+    )
 )

@@ -444,8 +444,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("BEHIND_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For and X-Forwarded-Proto count only behind a proxy, and only from its addresses
+# (chaat/asgi.py applies them; uvicorn's own handling is switched off there).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Background work (translations now; pushes and mail can add theirs): durable jobs in the database
 # (django-tasks with its database backend, Django's own design: `django.tasks` from Django 6.0), run
