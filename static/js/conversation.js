@@ -284,6 +284,12 @@ function start(section) {
   list.addEventListener("toggle", (event) => {
     if (event.target.matches?.("details.message-menu") && event.target.open) {
       closeMenus(event.target);
+      // Near the top of the list the menu opens downwards, so that it stays in view.
+      const menu = event.target;
+      menu.classList.remove("below");
+      if (menu.querySelector(".menu").getBoundingClientRect().top < history.getBoundingClientRect().top) {
+        menu.classList.add("below");
+      }
       event.target.querySelector(".menu-item")?.focus();
     }
   }, true);

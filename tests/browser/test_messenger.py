@@ -218,7 +218,7 @@ def test_axe_finds_nothing_on_any_page_in_either_theme_and_the_site_works_withou
     signed_in = [
         "/chats", f"/chats/{direct.id}", f"/chats/{group.id}", f"/chats/{group.id}/settings",
         f"/chats/{direct.id}/settings", "/chats/new", f"/chats/{direct.id}/messages/{first.id}/edit",
-        f"/chats/{direct.id}/messages/{first.id}/edits", "/friends", "/meet", "/profile",
+        f"/chats/{direct.id}/messages/{first.id}/edits", "/friends", "/meet", "/profile", "/search?q=later",
     ]
     visits = [(DESKTOP, True, signed_in), (PHONE, True, ["/chats", f"/chats/{direct.id}"]),
               (DESKTOP, False, ["/", "/login", "/signup"])]
