@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.serializers import MeOut, UserOut
 from friends.models import Block, FriendRequest, Friendship
 from messaging.models import Message, Participant
+from messaging.selectors import attach_reactions
 from messaging.serializers import MessageOut
 
 
@@ -61,7 +62,7 @@ class ExportOut(serializers.Serializer):
 
 
 def export_data(*, user: User) -> dict[str, Any]:
-    """Everything Chaat holds about `user` that they may see, in 7 queries: their profile,
+    """Everything Chaat holds about `user` that they may see, in 8 queries: their profile,
     friends, requests both ways, blocks, chats with members, and the messages of their chats
     from where their history starts (deleted ones as tombstones, without content)."""
     friendships = Friendship.objects.filter(Q(user_low=user) | Q(user_high=user)).select_related(
@@ -81,6 +82,7 @@ def export_data(*, user: User) -> dict[str, Any]:
     messages = Message.objects.filter(
         chat__participants__user=user, seq__gte=F("chat__participants__visible_from_seq")
     ).select_related("sender", "sticker").order_by("chat_id", "seq")
+    messages = attach_reactions(list(messages))
     return ExportOut({
         "exported_at": timezone.now(),
         "profile": user,
@@ -89,4 +91,4 @@ def export_data(*, user: User) -> dict[str, Any]:
         "blocks": blocks,
         "chats": participations,
         "messages": messages,
-    }).data
+    }, context={"viewer_id": user.id}).data

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from messaging import services
-from messaging.models import Chat, Message, Participant, Sticker
+from messaging.models import Chat, Message, Participant, Reaction, Sticker
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,20 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class ParticipantInline(admin.TabularInline):
     model = Participant
     fields = ["user", "role", "joined_at", "last_read_seq", "visible_from_seq"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+class ReactionInline(admin.TabularInline):
+    model = Reaction
+    fields = ["emoji", "user", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -73,7 +87,8 @@ class MessageAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["id", "chat", "seq", "sender", "kind", "text", "sticker", "image", "image_width",
                        "image_height", "file_name", "file_size", "file_content_type", "file_duration_s",
-                       "reply_to", "client_id", "created_at", "edited_at", "deleted_at"]
+                       "reply_to", "client_id", "mentions", "created_at", "edited_at", "deleted_at"]
+    inlines = [ReactionInline]
     actions = ["tombstone"]
     show_full_result_count = False
 
@@ -97,3 +112,13 @@ class MessageAdmin(ReadOnlyAdmin):
 @admin.register(Sticker)
 class StickerAdmin(ReadOnlyAdmin):
     list_display = ["id", "pack", "name", "position"]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(ReadOnlyAdmin):
+    list_display = ["emoji", "message", "user", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["emoji", "user__username"]
+    list_select_related = ["message", "user"]
+    readonly_fields = ["message", "user", "emoji", "created_at"]
+    show_full_result_count = False

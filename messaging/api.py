@@ -194,7 +194,8 @@ class MessageListView(ChatsAPIView):
             raise Invalid(fields={"before": [_("Use either before or after.")]})
         limit = _int_param(request, "limit", low=1, high=100) or selectors.HISTORY_DEFAULT_LIMIT
         messages, has_more = selectors.list_messages(participant=participant, before=before, after=after, limit=limit)
-        return Response({"results": MessageOut(messages, many=True).data, "has_more": has_more})
+        results = MessageOut(messages, many=True, context={"viewer_id": request.user.id}).data
+        return Response({"results": results, "has_more": has_more})
 
     @extend_schema(operation_id="chats_messages_send", request={"application/json": MessageSendIn,
                    "multipart/form-data": MessageSendIn}, responses={200: MessageOut, 201: MessageOut})
@@ -205,7 +206,8 @@ class MessageListView(ChatsAPIView):
         `invalid_audio`). The type is read from the file's bytes, never taken from the request."""
         data = validated(MessageSendIn, request.data)
         message, created = services.send_message(actor=request.user, chat_id=chat_id, **data)
-        return Response(message_data(message), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(message_data(message, request.user.id),
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class ReadView(ChatsAPIView):
@@ -239,13 +241,30 @@ class MessageDetailView(ChatsAPIView):
         the previous text is kept for `.../edits`."""
         text = validated(MessageEditIn, request.data)["text"]
         message = services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id, text=text)
-        return Response(message_data(message))
+        return Response(message_data(message, request.user.id))
 
     @extend_schema(operation_id="chats_messages_delete", responses={204: None})
     def delete(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """The sender, or a group's owner or admin, deletes a message: it stays as a tombstone
         (`deleted: true`) and its text, sticker, image and earlier versions are erased."""
         services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReactionView(ChatsAPIView):
+    @extend_schema(operation_id="chats_messages_reactions_add", request=None, responses={200: MessageOut})
+    def put(self, request: Request, chat_id: UUID, message_id: UUID, emoji: str) -> Response:
+        """React with one emoji (URL-encoded; skin tones and joined sequences too; 400
+        `invalid_emoji` otherwise). Again changes nothing. At most 20 different emoji on a message
+        (400 `too_many_reactions`); a tombstone takes none (409 `message_deleted`). Members get
+        `message.reactions`."""
+        message = services.add_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
+        return Response(message_data(message, request.user.id))
+
+    @extend_schema(operation_id="chats_messages_reactions_remove", responses={204: None})
+    def delete(self, request: Request, chat_id: UUID, message_id: UUID, emoji: str) -> Response:
+        """Take back your reaction: `404` if you had not reacted so."""
+        services.remove_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

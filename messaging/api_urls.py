@@ -16,6 +16,9 @@ urlpatterns = [
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>", api.MessageDetailView.as_view(), name="api-message"),
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>/edits", api.MessageEditListView.as_view(),
          name="api-message-edits"),
+    # `path`: an encoded "/" must reach the view and be 400 invalid_emoji, not miss the route.
+    path("chats/<uuid:chat_id>/messages/<uuid:message_id>/reactions/<path:emoji>", api.ReactionView.as_view(),
+         name="api-message-reaction"),
     path("chats/<uuid:chat_id>/read", api.ReadView.as_view(), name="api-chat-read"),
     path("presence", api.PresenceView.as_view(), name="api-presence"),
     path("stickers", api.StickerListView.as_view(), name="api-stickers"),

@@ -250,7 +250,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     def _send_message(self, data: dict[str, Any]) -> dict[str, Any]:
         message, _created = services.send_message(actor=self.user, **data)
-        return message_data(message)
+        return message_data(message, self.user.id)
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         data = self._valid(SocketTypingIn, frame)

@@ -51,3 +51,13 @@ class InvalidAudio(ChaatError):
     code, status = "invalid_audio", 400
     default_detail = _("The file is not an accepted voice message (Ogg/Opus, WebM/Opus, MP4/AAC or MP3, "
                        "at most 5 minutes).")
+
+
+class InvalidEmoji(ChaatError):
+    code, status = "invalid_emoji", 400
+    default_detail = _("React with exactly one emoji.")
+
+
+class TooManyReactions(ChaatError):
+    code, status = "too_many_reactions", 400
+    default_detail = _("A message takes at most 20 different reactions.")

@@ -5,14 +5,24 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from accounts.models import User
 from messaging.models import Message
 from messaging.selectors import ChatEntry
-from messaging.serializers import chat_data, message_data
+from messaging.serializers import chat_data, message_data, reactions_data, user_data
 
 
-def message_event(kind: str, message: Message) -> dict[str, Any]:
-    """`message.created`, `message.updated` or `message.deleted`."""
-    return {"type": f"message.{kind}", "chat_id": str(message.chat_id), "message": message_data(message)}
+def message_event(kind: str, message: Message, viewer_id: UUID | None = None) -> dict[str, Any]:
+    """`message.created`, `message.updated` or `message.deleted` (reactions' `me` for `viewer_id`)."""
+    return {"type": f"message.{kind}", "chat_id": str(message.chat_id), "message": message_data(message, viewer_id)}
+
+
+def message_reactions(message: Message, actor: User, emoji: str, *, added: bool,
+                      viewer_id: UUID) -> dict[str, Any]:
+    """`message.reactions`: who changed which reaction, and the message's reactions as
+    `viewer_id` sees them."""
+    return {"type": "message.reactions", "chat_id": str(message.chat_id), "message_id": str(message.id),
+            "seq": message.seq, "user": user_data(actor), "emoji": emoji, "added": added,
+            "reactions": reactions_data(message, viewer_id)}
 
 
 def chat_event(kind: str, entry: ChatEntry) -> dict[str, Any]:

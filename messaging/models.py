@@ -131,6 +131,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Ids (str) of the members the text names as @username, the sender left out (see Mention).
+    mentions = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [
@@ -162,3 +164,41 @@ class MessageEdit(models.Model):
 
     def __str__(self) -> str:
         return f"edit of {self.message_id}"
+
+
+class Reaction(models.Model):
+    """One person's emoji on one message; the database keeps one row per message, user and emoji."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user", "emoji"], name="reaction_once_per_user_and_emoji"),
+        ]
+        indexes = [models.Index(fields=["message", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on {self.message_id}"
+
+
+class Mention(models.Model):
+    """A member named as `@username` in a message: the index `unread_mentions` counts with.
+    `chat` and `seq` copy the message's so the count needs no join; the message's own `mentions`
+    column holds the same ids for rendering it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="+")
+    seq = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="mention_once_per_message"),
+        ]
+        indexes = [models.Index(fields=["user", "chat", "seq"])]
+
+    def __str__(self) -> str:
+        return f"@{self.user_id} in {self.message_id}"

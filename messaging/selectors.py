@@ -15,7 +15,7 @@ from chaat import presence
 from chaat.errors import NotFound
 from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
-from messaging.models import Chat, Message, MessageEdit, Participant, Sticker
+from messaging.models import Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
 
 HISTORY_DEFAULT_LIMIT = 50
 
@@ -29,6 +29,7 @@ class ChatEntry:
     members: list[User] = field(default_factory=list)
     last_message: Message | None = None
     unread_count: int = 0
+    unread_mentions: int = 0
 
     @property
     def activity(self) -> datetime:
@@ -76,6 +77,48 @@ def _unread_subquery() -> Subquery:
     return Coalesce(Subquery(others_after_marker), 0)
 
 
+def _unread_mentions_subquery() -> Subquery:
+    """Messages after the marker that mention the participant (tombstones lose their mentions)."""
+    mentions_after_marker = (
+        Mention.objects.filter(
+            user_id=OuterRef("user_id"),
+            chat_id=OuterRef("chat_id"),
+            seq__gt=Greatest(OuterRef("last_read_seq"), OuterRef("visible_from_seq") - 1),
+        )
+        .order_by()
+        .values("chat_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(mentions_after_marker), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionGroup:
+    """One emoji on a message and who reacted so, first first."""
+
+    emoji: str
+    users: list[User]
+
+    @property
+    def user_ids(self) -> set[UUID]:
+        return {user.id for user in self.users}
+
+
+def attach_reactions(messages: list[Message]) -> list[Message]:
+    """Set `reaction_groups` on each message (emoji in the order each first appeared), in one
+    query for the whole list, none when no message can carry any."""
+    groups: dict[UUID, dict[str, list[User]]] = {m.id: {} for m in messages if not m.deleted}
+    if groups:
+        rows = Reaction.objects.filter(message_id__in=groups).select_related("user").order_by("created_at", "id")
+        for reaction in rows:
+            groups[reaction.message_id].setdefault(reaction.emoji, []).append(reaction.user)
+    for message in messages:
+        message.reaction_groups = [ReactionGroup(emoji, users)
+                                   for emoji, users in groups.get(message.id, {}).items()]
+    return messages
+
+
 def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[ChatEntry]:
     """Fill members and last messages for these participations in two more queries."""
     rows = list(participations)
@@ -95,7 +138,8 @@ def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[
         message = last.get(p.chat_id)
         if message is not None and message.seq < p.visible_from_seq:
             message = None
-        entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread))
+        entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread, p.unread_mentions))
+    attach_reactions([entry.last_message for entry in entries if entry.last_message is not None])
     return entries
 
 
@@ -120,6 +164,7 @@ def _participations(**filters: Any) -> QuerySet[Participant]:
         .annotate(
             activity=Coalesce("chat__last_message_at", "chat__created_at"),
             unread=_unread_subquery(),
+            unread_mentions=_unread_mentions_subquery(),
         )
     )
 
@@ -158,11 +203,11 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     ).select_related(*related)
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
-        return page[:limit], len(page) > limit
+        return attach_reactions(page[:limit]), len(page) > limit
     if before is not None:
         messages = messages.filter(seq__lt=before)
     page = list(messages.order_by("-seq")[: limit + 1])
-    return list(reversed(page[:limit])), len(page) > limit
+    return attach_reactions(list(reversed(page[:limit]))), len(page) > limit
 
 
 def direct_key(a: UUID, b: UUID) -> str:
@@ -207,6 +252,7 @@ def get_message(*, participant: Participant, seq: int) -> Message:
     )
     if message is None:
         raise NotFound()
+    attach_reactions([message])
     return message
 
 
@@ -232,3 +278,9 @@ def chats_by_id(*, user: User, chat_ids: list[UUID]) -> dict[UUID, ChatEntry]:
     """Those of these chats the viewer is in, as they see them (search results show their names),
     in a constant number of queries."""
     return {entry.chat.id: entry for entry in _entries(_participations(user=user, chat_id__in=chat_ids))}
+
+
+def viewers_of(message: Message) -> list[UUID]:
+    """The members who may see this message (those who joined or returned after it may not)."""
+    return list(Participant.objects.filter(chat_id=message.chat_id, visible_from_seq__lte=message.seq)
+                .values_list("user_id", flat=True))

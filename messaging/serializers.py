@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -7,7 +9,7 @@ from rest_framework import serializers
 
 from accounts.serializers import UserOut, avatar_url
 from messaging.models import TEXT_MAX_LENGTH, Message, Participant, Sticker
-from messaging.selectors import ChatEntry
+from messaging.selectors import ChatEntry, attach_reactions
 
 
 def sticker_url(sticker: Sticker) -> str:
@@ -45,7 +47,7 @@ def file_data(message: Message) -> dict | None:
 _DATETIME = serializers.DateTimeField()  # DRF's own ISO 8601 rendering, for the to_representation below
 
 
-def _user(user) -> dict:
+def user_data(user) -> dict:
     """accounts.serializers.UserOut's dict, built directly (the tests compare the two)."""
     return {"id": str(user.id), "username": user.username, "display_name": user.display_name,
             "avatar_url": avatar_url(user)}
@@ -56,8 +58,26 @@ class TranslationOut(serializers.Serializer):
     text = serializers.CharField()
 
 
+class ReactionOut(serializers.Serializer):
+    emoji = serializers.CharField()
+    count = serializers.IntegerField()
+    me = serializers.BooleanField(help_text="Whether you reacted so.")
+
+
+def reactions_data(message: Message, viewer_id: UUID | None) -> list[dict]:
+    """The message's reactions as `viewer_id` sees them (`me`), in the order each emoji first
+    appeared. Lists attach them in one query (selectors.attach_reactions); a single message
+    that arrives without them loads its own."""
+    groups = getattr(message, "reaction_groups", None)
+    if groups is None:
+        groups = attach_reactions([message])[0].reaction_groups
+    return [{"emoji": group.emoji, "count": len(group.users), "me": viewer_id in group.user_ids}
+            for group in groups]
+
+
 class MessageOut(serializers.Serializer):
-    """A message; a deleted one is a tombstone with no text, image or sticker."""
+    """A message; a deleted one is a tombstone with no text, image, sticker, reactions or
+    mentions. `reactions[].me` is for the viewer given as `context["viewer_id"]`."""
 
     id = serializers.UUIDField()
     chat_id = serializers.UUIDField()
@@ -75,6 +95,8 @@ class MessageOut(serializers.Serializer):
     lang = serializers.CharField(allow_null=True)
     translation = serializers.SerializerMethodField()
     file = serializers.SerializerMethodField()
+    reactions = serializers.SerializerMethodField()
+    mentions = serializers.ListField(child=serializers.UUIDField(), help_text="The members named as @username.")
 
     def get_text(self, message: Message) -> str:
         return "" if message.deleted else message.text
@@ -101,6 +123,10 @@ class MessageOut(serializers.Serializer):
     def get_file(self, message: Message) -> dict | None:
         return file_data(message)
 
+    @extend_schema_field(ReactionOut(many=True))
+    def get_reactions(self, message: Message) -> list[dict]:
+        return reactions_data(message, self.context.get("viewer_id"))
+
     def to_representation(self, message: Message) -> dict:
         """What the fields above produce, built directly: DRF's per-field machinery cost about
         120 µs a message, a third of a history page (docs/PERFORMANCE.md). A test compares the two
@@ -110,7 +136,7 @@ class MessageOut(serializers.Serializer):
             "id": str(message.id),
             "chat_id": str(message.chat_id),
             "seq": message.seq,
-            "sender": None if sender is None else _user(sender),
+            "sender": None if sender is None else user_data(sender),
             "kind": message.kind,
             "text": self.get_text(message),
             "sticker": self.get_sticker(message),
@@ -123,6 +149,8 @@ class MessageOut(serializers.Serializer):
             "lang": message.lang,
             "translation": self.get_translation(message),
             "file": file_data(message),
+            "reactions": reactions_data(message, self.context.get("viewer_id")),
+            "mentions": list(message.mentions),
         }
 
 
@@ -176,6 +204,7 @@ class ChatOut(serializers.Serializer):
     last_seq = serializers.IntegerField(source="chat.last_seq")
     last_read_seq = serializers.IntegerField(source="participant.last_read_seq")
     unread_count = serializers.IntegerField()
+    unread_mentions = serializers.IntegerField(help_text="Unread messages that mention you.")
     my_role = serializers.CharField(source="participant.role")
     settings = ChatSettingsOut(source="participant")
 
@@ -187,12 +216,14 @@ class ChatOut(serializers.Serializer):
             "id": str(chat.id),
             "kind": chat.kind,
             "name": chat.name,
-            "members": [_user(member) for member in entry.members],
+            "members": [user_data(member) for member in entry.members],
             "created_at": _DATETIME.to_representation(chat.created_at),
-            "last_message": None if entry.last_message is None else _MESSAGE.to_representation(entry.last_message),
+            "last_message": None if entry.last_message is None else message_data(entry.last_message,
+                                                                                 participant.user_id),
             "last_seq": chat.last_seq,
             "last_read_seq": participant.last_read_seq,
             "unread_count": entry.unread_count,
+            "unread_mentions": entry.unread_mentions,
             "my_role": participant.role,
             "settings": chat_settings_data(participant),
         }
@@ -202,8 +233,11 @@ def chat_data(entry: ChatEntry) -> dict:
     return ChatOut(entry).data
 
 
-def message_data(message: Message) -> dict:
-    return _MESSAGE.to_representation(message)
+def message_data(message: Message, viewer_id: UUID | None = None) -> dict:
+    """The message as `viewer_id` sees it (their own reactions marked `me`)."""
+    if viewer_id is None:
+        return _MESSAGE.to_representation(message)
+    return MessageOut(context={"viewer_id": viewer_id}).to_representation(message)
 
 
 class MessageSendIn(serializers.Serializer):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import emoji as emoji_data
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -19,7 +21,7 @@ from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
 from friends.selectors import are_friends, friend_id_list, is_blocked_between
 from messaging import errors, events, selectors, store
-from messaging.models import TEXT_MAX_LENGTH, Chat, Message, MessageEdit, Participant, Sticker
+from messaging.models import TEXT_MAX_LENGTH, Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
 TYPING_INTERVAL = 2
@@ -448,8 +450,11 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     else:
         raise Invalid(fields={"kind": [_("Send text, a sticker, an image, a file or a voice message.")]})
     message.lang = (lang or context.language) if message.text else None
+    message.mentions = _mentioned_ids(chat_id, actor.id, message.text)
+    message.reaction_groups = []
     try:
         _store(message, context.participant_id)
+        _index_mentions(message)
     except BaseException:
         # The files were written already; without the row nothing would ever erase them.
         for storage, name in _message_files_of(message):
@@ -564,8 +569,11 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     now = timezone.now()
     MessageEdit.objects.create(message=message, text=message.text, edited_at=now)
     message.text, message.edited_at = text, now
-    message.save(update_fields=["text", "edited_at"])
-    realtime.publish_on_commit(user_ids=store.member_ids(chat_id), event=events.message_event("updated", message))
+    message.mentions = _mentioned_ids(chat_id, actor.id, text)
+    message.save(update_fields=["text", "edited_at", "mentions"])
+    Mention.objects.filter(message=message).delete()
+    _index_mentions(message)
+    _publish_message("updated", message)
     return message
 
 
@@ -599,14 +607,129 @@ def _tombstone(message: Message) -> Message:
         return message
     _erase_files_on_commit(_message_files_of(message))
     MessageEdit.objects.filter(message=message).delete()
+    Reaction.objects.filter(message=message).delete()
+    Mention.objects.filter(message=message).delete()
     message.text, message.sticker, message.image, message.thumbnail = "", None, "", ""
     message.image_width = message.image_height = None
     message.file, message.file_name, message.file_content_type = "", "", ""
     message.file_size = message.file_duration_s = None
+    message.mentions, message.reaction_groups = [], []
     message.deleted_at = timezone.now()
     message.save(update_fields=["text", "sticker", "image", "thumbnail", "image_width", "image_height",
                                 "file", "file_name", "file_size", "file_content_type", "file_duration_s",
-                                "deleted_at"])
+                                "mentions", "deleted_at"])
     realtime.publish_on_commit(user_ids=store.member_ids(message.chat_id),
                                event=events.message_event("deleted", message))
     return message
+
+
+# --- mentions ------------------------------------------------------------------------------------
+
+# `@name` not glued to a word, an address or another mention; the name as usernames are spelled.
+_MENTION = re.compile(r"(?<![\w.@])@([a-z0-9_.]+)", re.IGNORECASE)
+
+
+def _mentioned_ids(chat_id: UUID, sender_id: UUID, text: str) -> list[str]:
+    """The members other than the sender that the text names as `@username` (case-insensitive,
+    the whole name; a full stop ending a sentence is not part of it), in order of first mention.
+    No query unless the text has an `@`."""
+    names = [match.group(1).lower() for match in _MENTION.finditer(text or "")]
+    if not names:
+        return []
+    candidates = set(names) | {name.rstrip(".") for name in names}
+    members = dict(Participant.objects.filter(chat_id=chat_id, user__username__in=candidates)
+                   .exclude(user_id=sender_id).values_list("user__username", "user_id"))
+    found = [members.get(name, members.get(name.rstrip("."))) for name in names]
+    return [str(user_id) for user_id in dict.fromkeys(found) if user_id is not None]
+
+
+def _index_mentions(message: Message) -> None:
+    """Rows that let the inbox count unread mentions (see models.Mention)."""
+    if message.mentions:
+        Mention.objects.bulk_create([Mention(message=message, user_id=user_id, chat_id=message.chat_id,
+                                             seq=message.seq) for user_id in message.mentions])
+
+
+# --- reactions -----------------------------------------------------------------------------------
+
+REACTIONS_MAX_DISTINCT = 20
+
+
+def clean_emoji(raw: str) -> str:
+    """Exactly one emoji (skin tones and joined sequences included) in its fully-qualified form,
+    so that ❤ and ❤️ are one reaction; InvalidEmoji otherwise."""
+    if not isinstance(raw, str) or not raw or len(raw) > 32 or not emoji_data.is_emoji(raw):
+        raise errors.InvalidEmoji()
+    qualified = emoji_data.emojize(emoji_data.demojize(raw))
+    return qualified if emoji_data.is_emoji(qualified) else raw
+
+
+def _reactable(*, actor: User, chat_id: UUID, message_id: UUID) -> Message:
+    """The message locked, if the actor may see it and it can carry reactions; its lock orders
+    every change to its reactions (the 20-emoji limit holds under concurrent adds)."""
+    participant = selectors.access_participant(user=actor, chat_id=chat_id)
+    message = _access_message(participant, message_id, lock=True)
+    if message.deleted:
+        raise errors.MessageDeleted()
+    if message.kind == Message.Kind.SYSTEM:
+        raise errors.NotAllowed()
+    message.chat = participant.chat
+    return message
+
+
+@transaction.atomic
+def add_reaction(*, actor: User, chat_id: UUID, message_id: UUID, emoji: str) -> Message:
+    """The actor reacts to a message with one emoji; again is no change (and no event). Raises
+    NotFound, InvalidEmoji, MessageDeleted (409), NotAllowed (system messages), the send checks
+    (blocked, not friends, match ended) and TooManyReactions (a 21st different emoji). Members
+    get `message.reactions`. Returns the message with its reactions attached."""
+    message = _reactable(actor=actor, chat_id=chat_id, message_id=message_id)
+    emoji = clean_emoji(emoji)
+    chat = message.chat
+    _check_may_send(actor_id=actor.id, chat_id=chat.id, chat_kind=chat.kind, direct_key=chat.direct_key)
+    present = set(Reaction.objects.filter(message=message).values_list("emoji", "user_id"))
+    if (emoji, actor.id) not in present:
+        if emoji not in {e for e, _user in present} and len({e for e, _user in present}) >= REACTIONS_MAX_DISTINCT:
+            raise errors.TooManyReactions()
+        Reaction.objects.create(message=message, user=actor, emoji=emoji)
+        _publish_reactions(message, actor, emoji, added=True)
+    return selectors.attach_reactions([message])[0]
+
+
+@transaction.atomic
+def remove_reaction(*, actor: User, chat_id: UUID, message_id: UUID, emoji: str) -> Message:
+    """The actor takes back one reaction: NotFound if they had not reacted so (and the errors of
+    add_reaction but the send checks). Members get `message.reactions`."""
+    message = _reactable(actor=actor, chat_id=chat_id, message_id=message_id)
+    emoji = clean_emoji(emoji)
+    deleted, _rows = Reaction.objects.filter(message=message, user=actor, emoji=emoji).delete()
+    if not deleted:
+        raise NotFound()
+    _publish_reactions(message, actor, emoji, added=False)
+    return selectors.attach_reactions([message])[0]
+
+
+def _publish_reactions(message: Message, actor: User, emoji: str, *, added: bool) -> None:
+    selectors.attach_reactions([message])
+    for viewer_ids in _viewers_by_own_reactions(message):
+        realtime.publish_on_commit(user_ids=viewer_ids, event=events.message_reactions(
+            message, actor, emoji, added=added, viewer_id=viewer_ids[0]))
+
+
+def _publish_message(kind: str, message: Message) -> None:
+    """`message.<kind>` to everyone who may see the message, each with their own `me`."""
+    if getattr(message, "reaction_groups", None) is None:
+        selectors.attach_reactions([message])
+    for viewer_ids in _viewers_by_own_reactions(message):
+        realtime.publish_on_commit(user_ids=viewer_ids,
+                                   event=events.message_event(kind, message, viewer_id=viewer_ids[0]))
+
+
+def _viewers_by_own_reactions(message: Message) -> list[list[UUID]]:
+    """Those who may see the (reactions-attached) message, grouped by the emoji they reacted with
+    on it: each group sees the same `me` marks, so it gets one event instead of one each."""
+    groups: dict[frozenset[str], list[UUID]] = {}
+    for user_id in selectors.viewers_of(message):
+        mine = frozenset(group.emoji for group in message.reaction_groups if user_id in group.user_ids)
+        groups.setdefault(mine, []).append(user_id)
+    return list(groups.values())

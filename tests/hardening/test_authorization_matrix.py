@@ -12,10 +12,12 @@ destructive calls (leave, delete, accept) never affect the next cell.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from rest_framework.test import APIClient
@@ -82,6 +84,16 @@ def scene_group() -> Scene:
                                         kind="text", text="hello group")
     return Scene(_roles(people), ids={"chat_id": group.id, "message_id": message.id, "user_id": third.id},
                  cast=people | {"third": third, "newcomer": newcomer})
+
+
+def scene_group_reacted() -> Scene:
+    """scene_group where the owner and the member reacted 👍 to the message (`emoji`)."""
+    scene = scene_group()
+    for role in ("owner", "member"):
+        messaging.add_reaction(actor=scene.users[role], chat_id=scene.ids["chat_id"],
+                               message_id=scene.ids["message_id"], emoji="👍")
+    scene.ids["emoji"] = quote("👍")
+    return scene
 
 
 def scene_friend_of_two() -> Scene:
@@ -195,6 +207,8 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (MESSAGE, "PATCH"): Cell(scene_group, object_rule(owner=200, member=403), lambda s: {"text": "edited"}),
     (MESSAGE, "DELETE"): Cell(scene_group, object_rule(owner=204, member=403)),
     (MESSAGE + "/edits", "GET"): Cell(scene_group, object_rule(owner=200, member=200)),
+    (MESSAGE + "/reactions/<path:emoji>", "PUT"): Cell(scene_group_reacted, object_rule(owner=200, member=200)),
+    (MESSAGE + "/reactions/<path:emoji>", "DELETE"): Cell(scene_group_reacted, object_rule(owner=204, member=204)),
     (CHAT + "/read", "POST"): Cell(scene_group, object_rule(owner=204, member=204), lambda s: {"seq": 1}),
     (V1 + "stickers", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "presence", "GET"): Cell(scene_self, everyone(200)),  # your friends' presence only
@@ -256,7 +270,7 @@ def test_each_role_gets_the_contract_answer(route, method, role, db):
     client = client_for(user) if user is not None else APIClient()
     path = "/" + route
     for name, value in scene.ids.items():
-        path = path.replace(f"<uuid:{name}>", str(value))
+        path = re.sub(rf"<\w+:{name}>", str(value), path)
     response = call(client, method, path, cell, scene)
     expected = cell.expect[role]
     assert response.status_code == expected, (

@@ -53,3 +53,10 @@ def test_only_staff_moderate(shahn, messages_in_chat):
 
     with pytest.raises(NotAllowed):
         services.moderate_message(moderator=shahn, message_id=Message.objects.first().id)
+
+
+def test_reactions_are_listed_and_shown_on_their_message(admin_client, messages_in_chat, shivam):
+    hello = Message.objects.get(text="hello")
+    services.add_reaction(actor=shivam, chat_id=messages_in_chat.id, message_id=hello.id, emoji="🎉")
+    assert "🎉" in admin_client.get("/admin/messaging/reaction/?q=shivam").content.decode()
+    assert "🎉" in admin_client.get(f"/admin/messaging/message/{hello.id}/change/").content.decode()

@@ -78,3 +78,17 @@ def test_it_renders_a_chat_as_its_fields_do(with_last_message):
     entry = ChatEntry(chat, Participant(chat=chat, user=shahn, role="owner", last_read_seq=2), [shahn, kai],
                       a_message(chat_id=chat.id, sender=kai) if with_last_message else None, unread_count=1)
     assert ChatOut(entry).data == dict(serializers.Serializer.to_representation(ChatOut(), entry))
+
+
+@pytest.mark.django_db
+def test_it_renders_reactions_and_mentions_as_its_fields_do():
+    from messaging.selectors import ReactionGroup
+
+    kai, udit = UserFactory(username="kai"), UserFactory(username="udit")
+    message = a_message(sender=kai, mentions=[str(udit.id)])
+    message.reaction_groups = [ReactionGroup("👍", [kai, udit]), ReactionGroup("🎉", [udit])]
+    serializer = MessageOut(message, context={"viewer_id": kai.id})
+    assert serializer.data == dict(serializers.Serializer.to_representation(serializer, message))
+    assert serializer.data["reactions"] == [{"emoji": "👍", "count": 2, "me": True},
+                                            {"emoji": "🎉", "count": 1, "me": False}]
+    assert serializer.data["mentions"] == [str(udit.id)]

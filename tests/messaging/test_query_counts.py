@@ -17,7 +17,11 @@ def make_chats(owner, n):
         friend = UserFactory()
         befriend(owner, friend)
         chat, _created = services.get_or_create_direct_chat(actor=owner, other_id=friend.id)
-        services.send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="hi")
+        message, _ = services.send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
+                                           text=f"hi @{owner.username}")
+        for emoji in ("👍", "🎉"):
+            services.add_reaction(actor=owner, chat_id=chat.id, message_id=message.id, emoji=emoji)
+        services.add_reaction(actor=friend, chat_id=chat.id, message_id=message.id, emoji="👍")
     return chat
 
 
@@ -25,23 +29,30 @@ def make_chats(owner, n):
 def test_the_inbox_costs_a_constant_number_of_queries(api, shahn, n, django_assert_num_queries):
     make_chats(shahn, n)
     client = api(shahn)
-    # auth token, user throttle bookkeeping aside: the page itself is 3 queries
-    # (participations with unread counts, members, last messages).
-    with django_assert_num_queries(4):
+    # auth token, user throttle bookkeeping aside: the page itself is 4 queries
+    # (participations with unread counts and mentions, members, last messages, their reactions).
+    with django_assert_num_queries(5):
         response = client.get("/api/v1/chats")
     assert len(response.json()["results"]) == n
     assert all(c["unread_count"] == 1 for c in response.json()["results"])
+    assert all(c["unread_mentions"] == 1 for c in response.json()["results"])
+    assert all(c["last_message"]["reactions"] == [{"emoji": "👍", "count": 2, "me": True},
+                                                  {"emoji": "🎉", "count": 1, "me": True}]
+               for c in response.json()["results"])
 
 
 @pytest.mark.parametrize("n", [1, 50])
 def test_the_history_costs_a_constant_number_of_queries(api, shahn, n, django_assert_num_queries):
     chat = make_chats(shahn, 1)
     for i in range(n - 1):
-        services.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=f"m{i}")
+        message, _ = services.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
+                                           text=f"m{i}")
+        services.add_reaction(actor=shahn, chat_id=chat.id, message_id=message.id, emoji="❤️")
     client = api(shahn)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # token, participation, messages, their reactions
         response = client.get(f"/api/v1/chats/{chat.id}/messages")
     assert len(response.json()["results"]) == n
+    assert all(m["reactions"] for m in response.json()["results"])
 
 
 @pytest.mark.parametrize("n", [1, 50])
@@ -49,6 +60,6 @@ def test_the_inbox_page_of_the_site_costs_a_constant_number_of_queries(client, s
     make_chats(shahn, n)
     client.force_login(shahn)
     client.get("/chats")  # the session's first load is not what is measured
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get("/chats")
     assert response.content.count(b'class="chat-row') == n
