@@ -315,4 +315,6 @@ class MessageSearchView(APIView):
         hits, values = search.search_messages(user=request.user, q=data["q"], chat_id=data.get("chat"),
                                               sender_id=data.get("sender"), limit=data["limit"], after=after)
         after_cursor = search.encode_cursor(values) if values else None
-        return Response(page(request, [search_result_data(hit) for hit in hits], after_cursor))
+        selectors.attach_reactions([hit.message for hit in hits])
+        results = [search_result_data(hit, request.user.id) for hit in hits]
+        return Response(page(request, results, after_cursor))

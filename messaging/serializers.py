@@ -365,5 +365,6 @@ class SearchPageOut(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
 
 
-def search_result_data(hit) -> dict:
-    return {"chat_id": str(hit.message.chat_id), "message": message_data(hit.message), "highlight": hit.highlight}
+def search_result_data(hit, viewer_id: UUID | None = None) -> dict:
+    return {"chat_id": str(hit.message.chat_id), "message": message_data(hit.message, viewer_id),
+            "highlight": hit.highlight}

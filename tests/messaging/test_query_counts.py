@@ -60,6 +60,6 @@ def test_the_inbox_page_of_the_site_costs_a_constant_number_of_queries(client, s
     make_chats(shahn, n)
     client.force_login(shahn)
     client.get("/chats")  # the session's first load is not what is measured
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/chats")
     assert response.content.count(b'class="chat-row') == n

@@ -224,8 +224,8 @@ def test_a_page_of_results_costs_a_constant_number_of_queries(api, shahn, direct
     client = api(shahn)
     for i in range(n):
         say(client, direct, f"needle {i}")
-    # the token, then the search and the page's messages with their senders and stickers
-    with django_assert_num_queries(3):
+    # the token, then the search and the page's messages with their senders and stickers, their reactions
+    with django_assert_num_queries(4):
         response = client.get(URL, {"q": "needle", "limit": 50})
     assert len(response.json()["results"]) == n
 
