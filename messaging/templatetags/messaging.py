@@ -103,7 +103,6 @@ def file_size(size: int | None) -> str:
 
 _ICONS = [("image/", "image"), ("audio/", "audio"), ("video/", "video"), ("application/pdf", "pdf"),
           ("text/", "text"), ("application/zip", "archive"), ("application/x-", "archive")]
-_GLYPHS = {"image": "🖼", "audio": "🎵", "video": "🎬", "pdf": "📕", "text": "📄", "archive": "🗜", "file": "📎"}
 
 
 @register.filter
@@ -113,5 +112,7 @@ def file_icon(content_type: str) -> str:
 
 
 @register.filter
-def file_icon_glyph(content_type: str) -> str:
-    return _GLYPHS[file_icon(content_type)]
+def file_extension(name: str) -> str:
+    """The few letters on a file's icon: its extension (PDF, ZIP), else a generic label."""
+    stem, dot, extension = (name or "").rpartition(".")
+    return extension[:4].upper() if dot and stem and extension.isalnum() else "FILE"

@@ -18,7 +18,9 @@ from django.test import Client
 from tests.servers import Server, live_servers  # noqa: F401 - the fixture, for tests/browser
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 # A fake microphone (a beeping tone) that needs no permission prompt: voice messages.
+                 "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 
 
 @pytest.fixture
