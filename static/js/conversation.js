@@ -104,11 +104,12 @@ function start(section) {
       while (again) {
         again = false;
         const stick = nearBottom();
-        const items = await fragments({ after: lastSeq });
-        for (const item of items) place(item);
-        if (items.length >= FRAGMENT_LIMIT) again = true;
+        const batch = await fragments({ after: lastSeq });
+        for (const item of batch) place(item);
+        if (batch.length >= FRAGMENT_LIMIT) again = true;
         const newest = items().pop();
         if (newest && (stick || newest.classList.contains("mine"))) newest.scrollIntoView({ block: "end" });
+        else if (batch.length) toLatest.hidden = false; // read further up: say that more came
         showSeen();
       }
     } catch {
@@ -117,6 +118,15 @@ function start(section) {
       fetching = false;
     }
   }
+
+  const toLatest = document.getElementById("to-latest");
+  toLatest.addEventListener("click", () => {
+    history.scrollTop = history.scrollHeight;
+    toLatest.hidden = true;
+  });
+  history.addEventListener("scroll", () => {
+    if (!toLatest.hidden && nearBottom()) toLatest.hidden = true;
+  }, { passive: true });
 
   async function rerender(seq) {
     if (!document.getElementById(`m-${seq}`)) return; // not on this page

@@ -71,6 +71,9 @@ input?.addEventListener("keydown", (event) => {
     event.preventDefault();
     const href = results.children[selected]?.dataset.href;
     if (href) window.location.assign(href);
+  } else if (event.key === "Escape") {
+    event.preventDefault(); // a search field would only clear itself
+    switcher.close();
   }
 });
 

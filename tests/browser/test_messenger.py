@@ -154,10 +154,21 @@ def test_first_unread_older_history_keys_drafts_presence_and_meet(chats, live_se
     assert abs(top() - before) < 2
     assert page.locator("#load-older").count() == 0  # the beginning of the chat
 
+    # Read further up, a new message does not pull the view down: a button says it came.
+    in_thread(lambda: say(shivam, direct, "Are you there?"))
+    page.wait_for_selector("#to-latest", timeout=3000)
+    assert abs(top() - before) < 2
+    page.click("#to-latest")
+    page.wait_for_selector("#to-latest", state="hidden")
+    assert page.is_visible("#m-83")
+
     # A draft stays with its chat; Ctrl+K jumps to a chat by name; ? lists the shortcuts.
     page.fill("#send-text", "half-written")
     page.keyboard.press("Control+k")
     page.wait_for_selector("#switcher[open]")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#switcher", state="hidden")
+    page.keyboard.press("Control+k")
     page.keyboard.type("week")
     page.keyboard.press("Enter")
     page.wait_for_url(server.url(f"/chats/{chats['group'].id}"))
@@ -169,6 +180,12 @@ def test_first_unread_older_history_keys_drafts_presence_and_meet(chats, live_se
     page.go_back()
     page.wait_for_selector(f"#conversation[data-chat-id='{direct.id}']")
     assert page.input_value("#send-text") == "half-written"
+
+    # The theme menu overrides the system's choice at once, and for the next pages.
+    page.select_option("#theme-select", "dark")
+    page.wait_for_selector("html[data-theme=dark]", state="attached")
+    page.reload()
+    page.wait_for_selector("html[data-theme=dark]", state="attached")
     assert page.errors == []
 
     # Presence dots follow shivam's socket, on a phone.
