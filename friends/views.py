@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.selectors import search_users
-from chaat.errors import ChaatError
+from accounts.selectors import access_user, search_users
+from chaat.errors import ChaatError, NotFound
 from friends import selectors, services
 from friends.forms import SendRequestForm, UserForm
 from friends.models import FriendRequest
@@ -41,6 +41,15 @@ def _back(request: HttpRequest) -> HttpResponse:
 def _error(request: HttpRequest, exc: ChaatError) -> None:
     texts = [str(m) for msgs in (exc.fields or {}).values() for m in msgs] or [str(exc.detail)]
     messages.error(request, " ".join(texts))
+
+
+def _name_for(viewer: User, user_id: UUID) -> str:
+    """The name a page may show the viewer: none of someone blocked either way (a user search
+    would not find them either)."""
+    try:
+        return access_user(viewer=viewer, user_id=user_id).name
+    except NotFound:
+        return _("this person")
 
 
 def _confirmation(request: HttpRequest, *, question: str, button: str) -> HttpResponse | None:
@@ -133,8 +142,7 @@ def request_action(request: HttpRequest, request_id: UUID, action: str) -> HttpR
 @login_required
 @require_POST
 def remove_friend(request: HttpRequest, user_id: UUID) -> HttpResponse:
-    other = User.objects.filter(pk=user_id).first()
-    name = other.name if other else ""
+    name = _name_for(request.user, user_id)
     confirm = _confirmation(request, question=_("Remove %(name)s from your friends?") % {"name": name},
                             button=_("Unfriend"))
     if confirm:
@@ -154,8 +162,7 @@ def block(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST)
     if not form.is_valid():
         raise Http404
-    other = User.objects.filter(pk=form.cleaned_data["user"]).first()
-    name = other.name if other else ""
+    name = _name_for(request.user, form.cleaned_data["user"])
     confirm = _confirmation(
         request,
         question=_("Block %(name)s? You will no longer be friends, pending requests end, and neither "

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
-from friends.selectors import are_friends, friend_id_list, is_blocked_between
+from friends.selectors import are_friends, blocked_either_way_ids, friend_id_list, is_blocked_between
 from messaging import errors, events, selectors, store
 from messaging.models import TEXT_MAX_LENGTH, Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
 
@@ -492,6 +492,13 @@ def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: 
     return other_id
 
 
+def _members_not_blocked(chat_id: UUID, actor_id: UUID) -> list[UUID]:
+    """The chat's members (the actor included) but those blocked by the actor or blocking them:
+    neither's typing or read markers reach the other while a block lasts."""
+    hidden = blocked_either_way_ids(actor_id)
+    return [user_id for user_id in store.member_ids(chat_id) if user_id not in hidden]
+
+
 @transaction.atomic
 def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
     """Move the reader's marker forward to `seq` (never back, never past the last message);
@@ -500,7 +507,7 @@ def mark_read(*, actor: User, chat_id: UUID, seq: int) -> int:
     seq = min(seq, participant.chat.last_seq)
     moved = Participant.objects.filter(pk=participant.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
     if moved:
-        realtime.publish_on_commit(user_ids=store.member_ids(chat_id),
+        realtime.publish_on_commit(user_ids=_members_not_blocked(chat_id, actor.id),
                                    event=events.read_updated(chat_id, actor.id, seq))
     return max(seq, participant.last_read_seq)
 
@@ -531,7 +538,7 @@ def notify_typing(*, actor: User, chat_id: UUID) -> bool:
     except Exception:  # the shared cache is down: a typing hint is not worth an error
         first = True
     if first:
-        others = [user_id for user_id in store.member_ids(chat_id) if user_id != actor.id]
+        others = [user_id for user_id in _members_not_blocked(chat_id, actor.id) if user_id != actor.id]
         # No transaction is open here, so this publishes at once.
         realtime.publish_on_commit(user_ids=others, event=events.typing(chat_id, actor.id))
     return first
