@@ -47,6 +47,10 @@ FLAGS: dict[str, dict[str, tuple[type | object, object, str]]] = {
                     "warmup": (int, 10, "unmeasured deliveries first"),
                     "concurrency": (int, 100, "handshakes in flight while opening")},
     "login": {"count": (int, 20, "measured logins"), "warmup": (int, 2, "unmeasured logins first")},
+    "search": {"chats": (int, 1000, "group chats (the searcher in one in ten)"),
+               "per_chat": (int, 1000, "messages in each chat"),
+               "requests": (int, 200, "measured requests per query"),
+               "warmup": (int, 20, "unmeasured requests first")},
 }
 
 # Toy sizes: every code path once, a few seconds of load.
@@ -58,8 +62,9 @@ SMOKE: dict[str, dict[str, object]] = {
     "fanout": {"members": 5, "messages": 5, "warmup": 1},
     "connections": {"sockets": 50, "messages": 5, "warmup": 1, "concurrency": 25},
     "throughput": {"pairs": 5, "duration": 2.0, "warmup": 0.5},
+    "search": {"chats": 20, "per_chat": 50, "requests": 5, "warmup": 1},
 }
-ORDER = ["login", "history", "inbox", "latency", "fanout", "connections", "throughput"]
+ORDER = ["login", "history", "inbox", "search", "latency", "fanout", "connections", "throughput"]
 SCALING_WORKERS = [1, 4]
 
 

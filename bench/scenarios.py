@@ -10,7 +10,7 @@ from argparse import Namespace
 from collections.abc import Callable
 from typing import Any
 
-from bench import seed
+from bench import search, seed
 from bench.client import (
     LiveSocket,
     close_sockets,
@@ -491,4 +491,5 @@ SCENARIOS: dict[str, Callable[[Stack, Namespace], Result]] = {
     "inbox": inbox,
     "connections": connections,
     "login": login,
+    "search": search.search_messages,
 }

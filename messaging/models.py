@@ -143,6 +143,9 @@ class Message(models.Model):
                 name="message_client_id_unique_per_sender",
             ),
         ]
+        # Newest first across chats: a search for a common word reads the newest messages until it
+        # has a page, instead of every match (messaging/search.py, docs/PERFORMANCE.md).
+        indexes = [models.Index(fields=["created_at", "id"], name="message_created_at")]
 
     def __str__(self) -> str:
         return f"{self.chat_id}#{self.seq}"
