@@ -60,3 +60,57 @@ def test_with_s3_members_are_redirected_to_a_short_lived_signed_url_with_safe_he
     assert query["response-content-disposition"] == ['attachment; filename="page.html"']
     assert api(udit).get(sent["file"]["url"]).status_code == 404
     assert anon.get(sent["file"]["url"]).status_code == 401
+
+
+@pytest.fixture
+def bucket(settings):
+    """MEDIA_STORAGE=s3 against an object store on loopback (tests/s3server.py)."""
+    pytest.importorskip("storages")
+    from django.core.files.storage import storages
+
+    from tests.s3server import s3_server
+
+    with s3_server() as server:
+        storage, signed, _origins = media_storage(S3 | {"MEDIA_S3_ENDPOINT_URL": server.url,
+                                                        "MEDIA_S3_ADDRESSING_STYLE": "path"})
+        settings.STORAGES = settings.STORAGES | {"default": storage}
+        settings.MEDIA_SIGNED_URLS = signed
+        yield server
+    storages._storages.clear()
+
+
+@pytest.mark.django_db
+def test_with_s3_files_are_stored_served_and_erased_in_the_bucket(api, shahn, shivam, bucket, settings,
+                                                                 django_capture_on_commit_callbacks):
+    import httpx
+
+    from tests.audio import audio
+    from tests.factories import befriend
+
+    befriend(shahn, shivam)
+    chat = api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
+    content = audio("ogg")
+    sent = api(shahn).post(f"/api/v1/chats/{chat['id']}/messages", {
+        "kind": "voice", "client_id": str(uuid.uuid4()),
+        "file": SimpleUploadedFile("memo.ogg", content, content_type="audio/ogg")}).json()
+    (key,) = bucket.objects
+    assert key.startswith("chaat-media/media/chat-files/") and bucket.objects[key][0] == content
+    assert not (settings.MEDIA_ROOT / "chat-files").exists()  # nothing on the local disk
+
+    # Signed URLs (the default): the bucket serves the bytes, ranges included, with the app's headers.
+    redirect = api(shivam).get(sent["file"]["url"])
+    assert redirect.status_code == 302
+    part = httpx.get(redirect["Location"], headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and part.content == content[:10]
+    assert part.headers["Content-Type"] == "audio/ogg"
+    assert part.headers["Content-Disposition"] == 'inline; filename="memo.ogg"'
+
+    # MEDIA_SIGNED_URLS=0: the app streams from the bucket itself, with every header and ranges.
+    settings.MEDIA_SIGNED_URLS = False
+    through = api(shivam).get(sent["file"]["url"], HTTP_RANGE="bytes=4-")
+    assert through.status_code == 206 and b"".join(through.streaming_content) == content[4:]
+    assert through["X-Content-Type-Options"] == "nosniff"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api(shahn).delete(f"/api/v1/chats/{chat['id']}/messages/{sent['id']}").status_code == 204
+    assert bucket.objects == {}
