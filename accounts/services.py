@@ -16,10 +16,11 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 
 from accounts import errors, mail
+from accounts import tasks as mail_tasks
 from accounts.authentication import token_digest
 from accounts.images import clean_image
 from accounts.models import AuthToken, User, username_validator
-from chaat import ratelimit, realtime
+from chaat import ratelimit, realtime, tasks
 from chaat.errors import Invalid, RateLimited
 
 
@@ -207,8 +208,8 @@ def set_email(*, user: User, email: str, site_url: str) -> User:
     user.email, user.email_verified = email, False
     user.save(update_fields=["email", "email_verified"])
     if email:
-        user_id = str(user.id)
-        transaction.on_commit(lambda: mail.send_email_confirmation(user_id=user_id, email=email, site_url=site_url))
+        tasks.enqueue_on_commit(mail_tasks.send_email_confirmation, user_id=str(user.id), email=email,
+                                site_url=site_url)
     return user
 
 
@@ -249,8 +250,7 @@ def request_password_reset(*, username_or_email: str, client_ip: str, site_url: 
             ratelimit.hit("password_reset", f"user:{user.id}")
         except RateLimited:
             continue  # a 429 here would tell that the account exists
-        user_id = str(user.id)
-        transaction.on_commit(lambda user_id=user_id: mail.send_password_reset(user_id=user_id, site_url=site_url))
+        tasks.enqueue_on_commit(mail_tasks.send_password_reset, user_id=str(user.id), site_url=site_url)
 
 
 def user_for_reset_link(*, uid: str, token: str) -> User | None:

@@ -22,6 +22,7 @@ from chaat.errors import Invalid, NotFound
 from friends.selectors import are_friends, blocked_either_way_ids, friend_id_list, is_blocked_between
 from messaging import errors, events, selectors, store
 from messaging.models import TEXT_MAX_LENGTH, Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
+from notifications.services import push_message_on_commit
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
 TYPING_INTERVAL = 2
@@ -464,6 +465,7 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     if context.chat_kind == Chat.Kind.DIRECT and len(recipients) < 2:
         recipients.append(_return_to_direct_chat(chat_id, context.direct_key, actor.id, message.seq))
     realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
+    push_message_on_commit(message_id=message.id)
     return message, True
 
 

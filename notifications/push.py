@@ -19,7 +19,7 @@ from pywebpush import WebPushException, webpush
 
 from chaat import presence
 from messaging.models import Chat, Message, Participant
-from notifications import services, vapid
+from notifications import selectors, services, vapid
 from notifications.endpoints import check_endpoint
 from notifications.errors import InvalidEndpoint
 from notifications.models import PushSubscription
@@ -38,7 +38,7 @@ class PushFailed(Exception):
 def wants_push(participant: Participant, message: Message) -> bool:
     """The member's settings in the chat let a push for `message` through: `notify: all`, or
     `mentions` and the message mentions them; and the chat is not muted now."""
-    if participant.muted_until is not None and participant.muted_until > timezone.now():
+    if selectors.is_silenced(participant):
         return False
     if participant.notify == Participant.Notify.ALL:
         return True

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from chaat.errors import NotFound
+from messaging.models import Participant
 from notifications.models import PushSubscription
 
 
@@ -33,3 +35,13 @@ def access_subscription(*, credential: Credential, subscription_id: UUID) -> Pus
     if subscription is None:
         raise NotFound()
     return subscription
+
+
+def is_silenced(participant: Participant) -> bool:
+    """Muted until a time to come: no push at all, and the inbox shows the chat as muted."""
+    return participant.muted_until is not None and participant.muted_until > timezone.now()
+
+
+def is_muted(participant: Participant) -> bool:
+    """Shown as muted in the inbox: silenced for now, or notifications off in this chat."""
+    return is_silenced(participant) or participant.notify == Participant.Notify.NONE

@@ -7,7 +7,9 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from chaat import tasks
 from notifications import selectors
+from notifications import tasks as push_tasks
 from notifications.endpoints import check_endpoint
 from notifications.models import PushSubscription
 from notifications.selectors import Credential
@@ -41,6 +43,12 @@ def subscribe(*, user: User, credential: Credential, endpoint: str, p256dh: str,
         setattr(existing, name, value)
     existing.save()
     return existing, created
+
+
+def push_message_on_commit(*, message_id: UUID) -> None:
+    """After the message's transaction commits, the worker pushes it to the members who should
+    hear of it (notifications/push.py). Called for every new message but system messages."""
+    tasks.enqueue_on_commit(push_tasks.push_new_message, message_id=str(message_id))
 
 
 def _trim(user: User) -> None:

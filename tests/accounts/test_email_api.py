@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from django.test import Client
@@ -10,10 +11,19 @@ from django.test import Client
 from accounts.models import AuthToken, User
 from tests.conftest import client_for
 from tests.factories import PASSWORD
+from tests.jobqueue import run_queued_jobs
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-brand-new-passphrase"
+
+
+@contextmanager
+def committed(capture):
+    """Commit what the block does, then let the queued jobs (the mails) run."""
+    with capture(execute=True):
+        yield
+    run_queued_jobs()
 
 
 def _link(message, pattern: str) -> str:
@@ -35,7 +45,7 @@ def test_it_shows_email_and_email_verified_on_me(api, shahn):
 
 def test_a_new_address_is_unconfirmed_and_gets_a_link_that_confirms_it(api, shahn, mailoutbox,
                                                                          django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         response = api(shahn).patch("/api/v1/me", {"email": "Shahn@Example.COM"}, format="json")
     assert response.status_code == 200
     assert (response.json()["email"], response.json()["email_verified"]) == ("Shahn@example.com", False)
@@ -51,7 +61,7 @@ def test_a_new_address_is_unconfirmed_and_gets_a_link_that_confirms_it(api, shah
 
 def test_the_mail_speaks_the_users_language(api, shahn, mailoutbox, django_capture_on_commit_callbacks):
     User.objects.filter(pk=shahn.pk).update(language="de")
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         api(shahn).patch("/api/v1/me", {"email": "shahn@example.com"}, format="json")
     assert "E-Mail" in mailoutbox[0].subject
 
@@ -59,7 +69,7 @@ def test_the_mail_speaks_the_users_language(api, shahn, mailoutbox, django_captu
 def test_a_link_for_an_address_that_was_replaced_does_not_confirm(api, shahn, mailoutbox,
                                                                    django_capture_on_commit_callbacks):
     client = api(shahn)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         client.patch("/api/v1/me", {"email": "old@example.com"}, format="json")
     client.patch("/api/v1/me", {"email": "new@example.com"}, format="json")
     old_link = _link(mailoutbox[0], r"/email/confirm/\S+")
@@ -87,7 +97,7 @@ def test_an_empty_address_removes_it(api, shahn):
 def test_password_reset_is_202_whether_or_not_the_account_exists(anon, shahn, mailoutbox,
                                                                  django_capture_on_commit_callbacks):
     _confirmed(shahn)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         for name in ("shahn", "nobody", "nobody@example.com", "SHAHN@example.com"):
             response = anon.post("/api/v1/auth/password-reset", {"username_or_email": name}, format="json")
             assert response.status_code == 202
@@ -96,7 +106,7 @@ def test_password_reset_is_202_whether_or_not_the_account_exists(anon, shahn, ma
 
 def test_no_reset_mail_goes_to_an_unconfirmed_address(anon, shahn, mailoutbox, django_capture_on_commit_callbacks):
     User.objects.filter(pk=shahn.pk).update(email="shahn@example.com", email_verified=False)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         assert anon.post("/api/v1/auth/password-reset", {"username_or_email": "shahn"},
                          format="json").status_code == 202
     assert mailoutbox == []
@@ -114,7 +124,7 @@ def test_confirming_a_reset_sets_the_password_and_revokes_every_token_and_sessio
     site = Client()
     site.force_login(shahn)
     assert site.get("/profile").status_code == 200
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         anon.post("/api/v1/auth/password-reset", {"username_or_email": "shahn"}, format="json")
     uid, token = _reset_parts(mailoutbox)
     response = anon.post("/api/v1/auth/password-reset/confirm",
@@ -133,7 +143,7 @@ def test_confirming_a_reset_sets_the_password_and_revokes_every_token_and_sessio
 
 def test_a_reset_link_expires_after_an_hour(anon, shahn, mailoutbox, settings, django_capture_on_commit_callbacks):
     _confirmed(shahn)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         anon.post("/api/v1/auth/password-reset", {"username_or_email": "shahn"}, format="json")
     uid, token = _reset_parts(mailoutbox)
     settings.PASSWORD_RESET_TIMEOUT = -1  # as if the hour had passed
@@ -151,7 +161,7 @@ def test_a_forged_reset_is_400_never_500(anon, shahn, uid, token):
 
 def test_a_weak_new_password_is_400_weak_password(anon, shahn, mailoutbox, django_capture_on_commit_callbacks):
     _confirmed(shahn)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         anon.post("/api/v1/auth/password-reset", {"username_or_email": "shahn"}, format="json")
     uid, token = _reset_parts(mailoutbox)
     response = anon.post("/api/v1/auth/password-reset/confirm",
@@ -169,7 +179,7 @@ def test_password_reset_is_limited_to_5_an_hour_per_ip(anon, db):
 
 def test_password_reset_is_limited_to_5_an_hour_per_account(shahn, mailoutbox, django_capture_on_commit_callbacks):
     _confirmed(shahn)
-    with django_capture_on_commit_callbacks(execute=True):
+    with committed(django_capture_on_commit_callbacks):
         for i in range(7):  # from different addresses, by name and by address
             client = Client(REMOTE_ADDR=f"10.0.0.{i}")
             name = "shahn" if i % 2 else "shahn@example.com"

@@ -23,6 +23,7 @@ NEW_PASSWORD = "a-brand-new-passphrase"
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.url = ""
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
@@ -44,8 +45,9 @@ def smtp_inbox(settings):
         port = probe.getsockname()[1]
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
+    inbox.url = f"smtp://127.0.0.1:{port}"
     try:
-        for name, value in email_settings(f"smtp://127.0.0.1:{port}").items():
+        for name, value in email_settings(inbox.url).items():
             setattr(settings, name, value)
         yield inbox
     finally:
@@ -60,15 +62,16 @@ def test_email_url_reads_host_port_user_and_password():
     assert email_settings("")["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_reset_mail_from_a_real_smtp_server_resets_the_password_through_the_site(smtp_inbox):
+@pytest.mark.servers
+def test_a_reset_mail_from_a_real_smtp_server_resets_the_password_through_the_site(smtp_inbox, live_workers):
+    live_workers(1, EMAIL_URL=smtp_inbox.url)  # the worker sends the mail
     user = UserFactory(username="shahn", display_name="Shahn", language="es")
     User.objects.filter(pk=user.pk).update(email="shahn@example.com", email_verified=True)
     browser = Client()
     page = browser.post("/password-reset", {"username_or_email": "shahn@example.com"})
     assert page.status_code == 200
 
-    [message] = smtp_inbox.wait()
+    [message] = smtp_inbox.wait(timeout=30)
     assert message["To"] == "shahn@example.com"
     assert message["Subject"] == "Restablece tu contraseña de Chaat"  # her language
     text = message.get_body(("plain",)).get_content()

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 
 from tests.messaging.conftest import circle, group  # noqa: F401 - fixtures: shahn's friends and a group
+from tests.servers import live_servers, live_workers  # noqa: F401 - fixtures: real processes
 
 
 def b64url(data: bytes) -> str:
