@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("friends.urls")),
     path("", include("messaging.urls")),
     path("", include("matching.urls")),
+    path("", include("notifications.urls")),
 ]
