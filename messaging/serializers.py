@@ -175,7 +175,7 @@ class ChatSettingsOut(serializers.Serializer):
 
 
 class ChatSettingsIn(serializers.Serializer):
-    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+    language = serializers.ChoiceField(choices=[c for c, _ in settings.LANGUAGES], required=False)
     auto_translate = serializers.BooleanField(required=False)
     notify = serializers.ChoiceField(choices=Participant.Notify.choices, required=False)
     muted_until = serializers.DateTimeField(required=False, allow_null=True)

@@ -40,6 +40,8 @@ class Scene:
     users: dict[str, Any]
     ids: dict[str, Any] = field(default_factory=dict)
     cast: dict[str, Any] = field(default_factory=dict)
+    # Clients a role must use (their credential owns something in the scene); else a fresh token.
+    clients: dict[str, APIClient] = field(default_factory=dict)
 
 
 def _people() -> dict[str, Any]:
@@ -132,6 +134,33 @@ def scene_match() -> Scene:
     return Scene(_roles(people), ids={"match_id": match.id}, cast=people)
 
 
+PUSH_ENDPOINT = "https://8.8.8.8/push/"  # a literal public address: resolving it needs no DNS
+
+
+def push_keys() -> dict[str, str]:
+    """A browser's subscription keys: a P-256 public point and a 16-byte secret, base64url."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    point = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {name: base64.urlsafe_b64encode(raw).decode().rstrip("=")
+            for name, raw in (("p256dh", point), ("auth", os.urandom(16)))}
+
+
+def scene_push_subscription() -> Scene:
+    """The owner's login made a push subscription (`subscription_id`); it belongs to that login."""
+    people = _people()
+    clients = {role: client_for(people[role]) for role in ("owner", "member", "outsider")}
+    made = clients["owner"].post("/api/v1/push/subscriptions",
+                                 {"endpoint": PUSH_ENDPOINT + "owner", "keys": push_keys()}, format="json")
+    assert made.status_code == 201, made.content
+    return Scene(_roles(people), ids={"subscription_id": made.json()["id"]}, cast=people, clients=clients)
+
+
 @dataclass
 class Cell:
     scene: Callable[[], Scene]
@@ -169,6 +198,11 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (V1 + "me/password", "POST"): Cell(scene_self, everyone(204),
                                        lambda s: {"old_password": PASSWORD, "new_password": NEW_PASSWORD}),
     (V1 + "me/export", "GET"): Cell(scene_self, everyone(200)),
+    (V1 + "auth/password-reset", "POST"): Cell(scene_self, everyone(202, anonymous=202),
+                                               lambda s: {"username_or_email": "target"}),
+    (V1 + "auth/password-reset/confirm", "POST"): Cell(  # a token the server did not make: 400 for all
+        scene_self, everyone(400, anonymous=400),
+        lambda s: {"uid": "x", "token": "forged-token", "new_password": NEW_PASSWORD}),
     (V1 + "users", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "users/<uuid:user_id>", "GET"): Cell(scene_visible_user, everyone(200)),
     (V1 + "schema", "GET"): Cell(scene_self, everyone(200, anonymous=200)),
@@ -212,6 +246,12 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (CHAT + "/read", "POST"): Cell(scene_group, object_rule(owner=204, member=204), lambda s: {"seq": 1}),
     (V1 + "stickers", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "presence", "GET"): Cell(scene_self, everyone(200)),  # your friends' presence only
+    (V1 + "push/key", "GET"): Cell(scene_self, everyone(200)),
+    (V1 + "push/subscriptions", "GET"): Cell(scene_self, everyone(200)),  # your login's only
+    (V1 + "push/subscriptions", "POST"): Cell(
+        scene_self, everyone(201), lambda s: {"endpoint": PUSH_ENDPOINT + str(uuid.uuid4()), "keys": push_keys()}),
+    (V1 + "push/subscriptions/<uuid:subscription_id>", "DELETE"): Cell(
+        scene_push_subscription, object_rule(owner=204, member=404)),
     (V1 + "search/messages", "GET"): Cell(scene_self, everyone(200), lambda s: {"q": "hello"}),  # your chats only
     # matching
     (V1 + "match", "GET"): Cell(scene_self, everyone(200)),
@@ -267,7 +307,7 @@ def test_each_role_gets_the_contract_answer(route, method, role, db):
     cell = EXPECT[(route, method)]
     scene = cell.scene()
     user = scene.users[role]
-    client = client_for(user) if user is not None else APIClient()
+    client = scene.clients.get(role) or (client_for(user) if user is not None else APIClient())
     path = "/" + route
     for name, value in scene.ids.items():
         path = re.sub(rf"<\w+:{name}>", str(value), path)
