@@ -56,7 +56,7 @@ def test_a_message_typed_by_one_appears_for_the_other_with_typing_seen_edits_and
     me.wait_for_selector("#typing:not([hidden])", timeout=3000)
     assert me.text_content("#typing") == "Shivam is typing…"
 
-    friend.click("#send-form button:has-text('Send')")
+    friend.click("#send-form .send-button")
     started = time.monotonic()
     me.wait_for_selector("#m-3 .text:has-text('On my way')", timeout=2000)
     assert time.monotonic() - started < 2
@@ -71,7 +71,7 @@ def test_a_message_typed_by_one_appears_for_the_other_with_typing_seen_edits_and
 
     # And back: sent over the socket too, it arrives once.
     me.fill("#send-text", "See you there")
-    me.click("#send-form button:has-text('Send')")
+    me.click("#send-form .send-button")
     friend.wait_for_selector("#m-4 .text:has-text('See you there')", timeout=2000)
     me.wait_for_selector("#m-4.mine")
     assert me.locator("#messages li.message").count() == friend.locator("#messages li.message").count() == 4
@@ -104,7 +104,7 @@ def test_the_inbox_reorders_and_counts_unread_messages_live(chats, live_servers,
 
     for n, text in enumerate(["One", "Two"], start=2):
         friend.fill("#send-text", text)
-        friend.click("#send-form button:has-text('Send')")
+        friend.click("#send-form .send-button")
         me.wait_for_selector(f"#{direct} .badge.unread:text-is('{n}')", timeout=2000)
     assert me.get_attribute("#inbox > li:first-child", "id") == direct  # moved to the top
     assert me.text_content(f"#{direct} .preview").strip().endswith("Two")

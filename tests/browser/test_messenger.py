@@ -265,7 +265,7 @@ def test_axe_finds_nothing_on_any_page_in_either_theme_and_the_site_works_withou
     page.click("#m-4 .message-menu summary")  # <details>: the menu needs no JavaScript
     page.click("#m-4 a:has-text('Reply')")
     page.fill("#send-text", "Noodles")
-    page.click("#send-form button:has-text('Send')")
+    page.click("#send-form .send-button")
     page.wait_for_selector("#m-6 blockquote.quote")
     assert page.text_content("#m-6 .text") == "Noodles"
     page.click(".back")

@@ -52,7 +52,7 @@ def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_se
 
     me.goto(f"{live_server.url}/chats/{direct.id}")
     me.fill("#send-text", "Hi <b>Shivam</b>\nsecond line")
-    me.click("#send-form button:has-text('Send')")
+    me.click("#send-form .send-button")
     me.wait_for_selector("#m-1")
     assert me.inner_html("#m-1 .text") == "Hi &lt;b&gt;Shivam&lt;/b&gt;<br>second line"
 
@@ -62,7 +62,7 @@ def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_se
     friend.click("#m-1 .message-menu summary")  # the action menu
     friend.click("#m-1 a:has-text('Reply')")
     friend.fill("#send-text", "Hello!")
-    friend.click("#send-form button:has-text('Send')")
+    friend.click("#send-form .send-button")
     friend.wait_for_selector("#m-2 blockquote.quote")
 
     me.goto(f"{live_server.url}/chats/new")
@@ -74,7 +74,7 @@ def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_se
     group_url = me.url.split("#")[0]
     friend.goto(group_url)
     friend.fill("#send-text", "I'm in")
-    friend.click("#send-form button:has-text('Send')")
+    friend.click("#send-form .send-button")
     friend.wait_for_selector("#m-2.mine")
     me.goto(group_url)
     assert me.text_content("#m-2 .text") == "I'm in"
