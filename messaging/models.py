@@ -56,6 +56,21 @@ class Chat(models.Model):
         return self.name or f"{self.kind} {self.id}"
 
 
+class FormerMember(models.Model):
+    """Someone who was in a group and left or was removed: added again, they see the chat from
+    their return on (contract v1.1), where a newcomer sees its history."""
+
+    chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="former_members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    left_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["chat", "user"], name="former_member_once_per_chat")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} left {self.chat_id}"
+
+
 class Participant(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")

@@ -21,7 +21,17 @@ from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
 from friends.selectors import are_friends, blocked_either_way_ids, friend_id_list, is_blocked_between
 from messaging import errors, events, selectors, store
-from messaging.models import TEXT_MAX_LENGTH, Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
+from messaging.models import (
+    TEXT_MAX_LENGTH,
+    Chat,
+    FormerMember,
+    Mention,
+    Message,
+    MessageEdit,
+    Participant,
+    Reaction,
+    Sticker,
+)
 from notifications.services import push_message_on_commit
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
@@ -153,6 +163,9 @@ def add_member(*, actor: User, chat_id: UUID, user_id: UUID) -> Participant:
     if Participant.objects.filter(chat=chat).count() >= GROUP_MAX_MEMBERS:
         raise errors.TooManyMembers()
     added = _joining(chat, user, visible_from_seq=1)
+    if FormerMember.objects.filter(chat=chat, user=user).exists():
+        # Back after leaving or being removed: the chat from their return on (the system message below).
+        added.visible_from_seq, added.last_read_seq = chat.last_seq + 1, chat.last_seq
     added.save(force_insert=True)
     _publish_chat("created", chat.id, [user.id])
     _publish_chat("member_added", chat.id, [uid for uid in store.member_ids(chat.id) if uid != user.id])
@@ -200,10 +213,15 @@ def remove_member(*, actor: User, chat_id: UUID, user_id: UUID) -> None:
     if participant.role == Participant.Role.ADMIN and target.role != Participant.Role.MEMBER:
         raise errors.NotAllowed()
     target.delete()
+    _remember_former_member(participant.chat, user_id)
     realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
     _publish_chat("member_removed", chat_id)
     _system_message(participant.chat, _("%(actor)s removed %(user)s.") % {"actor": actor.name,
                                                                           "user": target.user.name})
+
+
+def _remember_former_member(chat: Chat, user_id: UUID) -> None:
+    FormerMember.objects.update_or_create(chat=chat, user_id=user_id, defaults={"left_at": timezone.now()})
 
 
 @transaction.atomic
@@ -231,6 +249,7 @@ def _leave(participant: Participant) -> None:
     _publish_chat("member_removed", chat.id)
     if chat.kind != Chat.Kind.GROUP:
         return
+    _remember_former_member(chat, user.id)
     _system_message(chat, _("%(user)s left.") % {"user": user.name})
     if participant.role == Participant.Role.OWNER:
         heir = remaining.filter(role=Participant.Role.ADMIN).first() or remaining.first()
