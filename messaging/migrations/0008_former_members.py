@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0006_reactions_and_mentions'),
+        ('messaging', '0007_message_created_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
