@@ -17,6 +17,7 @@ from django.conf import settings  # noqa: E402
 from django.urls import re_path  # noqa: E402
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware  # noqa: E402
 
+from chaat.bodylimit import limit_request_bodies  # noqa: E402
 from messaging.routing import websocket_urlpatterns  # noqa: E402
 
 CLOSE_NOT_FOUND = 4404
@@ -48,7 +49,7 @@ if "uvicorn.config" in sys.modules:
 application = forwarded_headers(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": limit_request_bodies(django_asgi_app),
             "websocket": URLRouter([*websocket_urlpatterns, re_path(r"", refuse_websocket)]),
         }
     )
