@@ -61,3 +61,10 @@ class InvalidEmoji(ChaatError):
 class TooManyReactions(ChaatError):
     code, status = "too_many_reactions", 400
     default_detail = _("A message takes at most 20 different reactions.")
+
+
+class ClientIdReused(ChaatError):
+    """A `client_id` already used by this sender for another chat or other content."""
+
+    code, status = "client_id_reused", 409
+    default_detail = _("This client_id was already used for another message.")

@@ -424,11 +424,27 @@ def send_message(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text
         existing = _existing(actor, client_id)
         if existing is None:
             raise
-        return existing, False
+        return _retried(existing, chat_id=chat_id, kind=kind, text=text, sticker=sticker, reply_to=reply_to), False
 
 
 def _existing(actor: User, client_id: UUID) -> Message | None:
     return Message.objects.select_related("sender", "sticker").filter(sender=actor, client_id=client_id).first()
+
+
+def _retried(message: Message, *, chat_id: UUID, kind: str, text: str, sticker: str | None,
+             reply_to: UUID | None) -> Message:
+    """The stored message when a send repeats it: the same chat and the same content (its text as
+    sent or any later version; a tombstone has none to compare). Else ClientIdReused (409)."""
+    same = message.chat_id == chat_id and message.kind == kind and message.reply_to_id == reply_to
+    if same and not message.deleted:
+        if kind == Message.Kind.STICKER:
+            same = str(message.sticker_id) == str(sticker or "")
+        else:
+            text = (text or "").strip()
+            same = text == message.text or MessageEdit.objects.filter(message=message, text=text).exists()
+    if not same:
+        raise errors.ClientIdReused()
+    return message
 
 
 @transaction.atomic
@@ -436,7 +452,8 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
           image: Any, reply_to: UUID | None, lang: str | None, file: Any = None) -> tuple[Message, bool]:
     context = store.send_context(actor_id=actor.id, chat_id=chat_id, client_id=client_id)
     if context.existing_id is not None:
-        return _existing(actor, client_id), False
+        return _retried(_existing(actor, client_id), chat_id=chat_id, kind=kind, text=text, sticker=sticker,
+                        reply_to=reply_to), False
     if context.participant_id is None:
         raise NotFound()
     _check_may_send(actor_id=actor.id, chat_id=chat_id, chat_kind=context.chat_kind,
