@@ -201,7 +201,11 @@ function start(section) {
     if (document.visibilityState !== "visible" || !document.hasFocus()) return;
     let highest = 0;
     for (const item of inView) if (item.isConnected) highest = Math.max(highest, seqOf(item));
-    if (highest > readSent && live.send({ type: "read", chat_id: chatId, seq: highest })) readSent = highest;
+    if (highest > readSent && live.send({ type: "read", chat_id: chatId, seq: highest })) {
+      readSent = highest;
+      // The server tells only this user's *other* connections: the chat list here hears it from us.
+      document.dispatchEvent(new CustomEvent("chaat:read", { detail: { chatId, seq: highest } }));
+    }
   }
 
   for (const item of items()) seen.observe(item);

@@ -52,6 +52,7 @@ function start(inbox) {
         existing?.remove();
         inbox.prepend(row);
       }
+      clearReadBadge(chatId);
     }
     showEmpty();
     showUnreadTotal();
@@ -73,6 +74,22 @@ function start(inbox) {
   live.on("read.updated", (event) => {
     if (event.user_id === document.body.dataset.userId) update(event.chat_id);
   });
+  // Read here, in the open conversation: once everything is read the badge goes, even if the row
+  // was fetched a moment before the server had the read marker.
+  const readUpTo = new Map();
+  document.addEventListener("chaat:read", (event) => {
+    readUpTo.set(event.detail.chatId, event.detail.seq);
+    clearReadBadge(event.detail.chatId);
+  });
+  function clearReadBadge(chatId) {
+    const row = document.getElementById(`chat-${chatId}`);
+    const badge = row?.querySelector(".badge.unread");
+    if (!badge || (readUpTo.get(chatId) || 0) < Number(row.dataset.lastSeq)) return;
+    badge.hidden = true;
+    badge.textContent = "0";
+    showUnreadTotal();
+  }
+
   live.on("chat.deleted", (event) => {
     document.getElementById(`chat-${event.chat_id}`)?.remove();
     showEmpty();

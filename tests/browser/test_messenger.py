@@ -81,6 +81,8 @@ def test_two_people_chat_on_a_desktop_and_a_phone(chats, live_servers, chromium,
     me.wait_for_selector("#m-3 .text:has-text('At one')", timeout=3000)
     assert me.inner_html("#m-3 .text") == "Pizza?<br>At one"
     assert "continues" in me.get_attribute("#m-3", "class")  # after "Sure, where?"
+    me.wait_for_timeout(500)  # the list's row is fetched again; read here, it keeps no badge
+    assert me.is_hidden(f"#chat-{direct.id} .badge.unread") and not me.title().startswith("(")
     friend.wait_for_function("document.getElementById('send-text').value === ''")
 
     # An input method composing: Enter chooses the characters, it does not send.
