@@ -310,6 +310,16 @@ function start(section) {
   document.addEventListener("click", (event) => {
     if (!event.target.closest("details.message-menu")) closeMenus();
   });
+  // ↑/↓ move between the items of an open menu (Tab works as well).
+  list.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const menu = event.target.closest("details.message-menu[open] .menu");
+    if (!menu) return;
+    const entries = [...menu.querySelectorAll(".menu-item:not([hidden])")];
+    const at = entries.indexOf(event.target);
+    event.preventDefault();
+    entries[(at + (event.key === "ArrowDown" ? 1 : entries.length - 1)) % entries.length]?.focus();
+  });
   let pressTimer = null;
   list.addEventListener("touchstart", (event) => {
     const item = event.target.closest("li.message");
