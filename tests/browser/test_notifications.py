@@ -95,4 +95,13 @@ def test_the_site_installs_and_a_push_shows_a_notification_that_opens_the_chat(c
     assert in_thread(lambda: Participant.objects.get(chat=group, user=shahn).notify) == "mentions"
     page.locator("#chat-notifications").scroll_into_view_if_needed()
     shot(page, "notifications-chat-settings")
+    page.goto(server.url("/profile"))
+    page.wait_for_selector("#email-h")
+    page.locator("#notifications-h").scroll_into_view_if_needed()
+    shot(page, "notifications-profile")
+    page.goto(server.url("/password-reset"))
+    page.fill("#id_username_or_email", "shahn")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("main [role=status]")
+    shot(page, "password-reset-sent")
     assert page.errors == []
