@@ -18,6 +18,7 @@ urlpatterns = [
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>/edit", views.message_edit, name="message-edit"),
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>/delete", views.message_delete, name="message-delete"),
     path("chats/<uuid:chat_id>/messages/<uuid:message_id>/edits", views.message_edits, name="message-edits"),
+    path("chats/<uuid:chat_id>/messages/<uuid:message_id>/react", views.message_react, name="message-react"),
     path("media/chats/<uuid:chat_id>/<uuid:message_id>", media.chat_image, name="chat-image"),
     path("media/chats/<uuid:chat_id>/<uuid:message_id>/file", media.chat_file, name="chat-file"),
     path("media/stickers/<str:sticker_id>.png", media.sticker_image, name="sticker-image"),

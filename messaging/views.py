@@ -25,6 +25,7 @@ from messaging import selectors, services
 from messaging.forms import EditForm, GroupForm, RenameForm
 from messaging.models import Message, Participant
 from messaging.selectors import ChatEntry
+from messaging.templatetags.messaging import REACTION_PICKER
 
 FRAGMENT_LIMIT = 100
 INBOX_PAGE = 200  # chats per page of the chat list; "More chats" pages on by cursor
@@ -157,6 +158,7 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
         "before": before,
         "others_read_seq": selectors.others_read_seq(participant=participant),
         "stickers": selectors.list_stickers(),
+        "picker": REACTION_PICKER,
         "client_id": uuid.uuid4(),
         "reply_to": reply_to,
         "draft": draft,
@@ -367,3 +369,20 @@ def message_edits(request: HttpRequest, chat_id: UUID, message_id: UUID) -> Http
     edits = selectors.list_edits(participant=entry.participant, message_id=message_id)
     return render(request, "messaging/message_edits.html",
                   {"entry": entry, "message": message, "edits": edits, "nav": "chats"})
+
+
+@login_required
+def message_react(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResponse:
+    """Reactions without JavaScript: GET shows the picker, POST `emoji` with `action` add or
+    remove (the small forms under and beside each message) and returns to the message."""
+    entry = _entry(request, chat_id)
+    message = _message(request, entry, message_id)
+    if request.method != "POST":
+        return render(request, "messaging/message_react.html",
+                      {"entry": entry, "message": message, "picker": REACTION_PICKER})
+    change = services.remove_reaction if request.POST.get("action") == "remove" else services.add_reaction
+    try:
+        change(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=request.POST.get("emoji", ""))
+    except ChaatError as exc:
+        messages.error(request, str(exc.detail))
+    return redirect(_chat_url(chat_id, message.seq))

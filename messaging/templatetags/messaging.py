@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -116,3 +118,56 @@ def file_extension(name: str) -> str:
     """The few letters on a file's icon: its extension (PDF, ZIP), else a generic label."""
     stem, dot, extension = (name or "").rpartition(".")
     return extension[:4].upper() if dot and stem and extension.isalnum() else "FILE"
+
+
+# --- reactions and mentions ----------------------------------------------------------------------
+
+# The quick bar beside each message, and the picker (both work without JavaScript: small forms).
+REACTION_QUICK = ["👍", "❤️", "😂", "😮", "😢", "🙏"]
+REACTION_PICKER = [
+    *REACTION_QUICK,
+    "🎉", "🔥", "👏", "🙌", "💯", "✅", "👀", "🤔", "😍", "🥰", "😊", "😁", "🤣", "😅", "😉", "😎",
+    "🤩", "🥳", "😴", "🙄", "😬", "😱", "😡", "🤯", "🥲", "🤗", "👎", "👌", "✌️", "🤝", "💪", "🫶",
+    "💔", "⭐", "☕", "🍕", "🎂", "🚀",
+]
+
+
+@register.simple_tag
+def reaction_quick() -> list[str]:
+    return REACTION_QUICK
+
+
+@register.filter
+def reaction_chips(message: Message, user: Any) -> list[dict[str, Any]]:
+    """The message's reactions for the site: emoji, count, whether `user` reacted so, and who did
+    (names for the tooltip, "You" first)."""
+    chips = []
+    for group in getattr(message, "reaction_groups", None) or []:
+        me = any(person.id == user.id for person in group.users)
+        others = [person.name for person in group.users if person.id != user.id]
+        names = ([_("You")] if me else []) + others
+        chips.append({"emoji": group.emoji, "count": len(group.users), "me": me, "names": ", ".join(names)})
+    return chips
+
+
+_MENTION_IN_TEXT = re.compile(r"(?<![\w.@])@([a-z0-9_.]*[a-z0-9_])", re.IGNORECASE)
+
+
+@register.filter
+def mention_marks(html: SafeString, user: Any) -> SafeString:
+    """Mark `@name`s in already escaped message HTML (only in its text, never inside a tag);
+    the viewer's own name gets `mention-me`."""
+    mine = (getattr(user, "username", "") or "").lower()
+
+    def mark(match: re.Match) -> str:
+        me = " mention-me" if match.group(1).lower() == mine else ""
+        return f'<span class="mention{me}">{match.group(0)}</span>'
+
+    parts = re.split(r"(<[^>]*>)", str(html))
+    return mark_safe("".join(part if part.startswith("<") else _MENTION_IN_TEXT.sub(mark, part)  # noqa: S308
+                             for part in parts))
+
+
+@register.filter
+def mentions_user(message: Message, user: Any) -> bool:
+    return str(getattr(user, "id", "")) in (message.mentions or [])
