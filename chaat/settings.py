@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "friends",
     "messaging",
     "matching",
+    "translation",
     "notifications",
 ]
 
@@ -423,6 +424,7 @@ THROTTLE_RATES = {
     "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
     "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
     "export": "10/hour",  # data exports per user
+    "translate": "60/minute",  # translations asked per user (contract v1.1)
     "password_reset": "5/hour",  # reset mails asked, per client IP and per account
     "email": "10/hour",  # confirmation mails per user (a new address on the account)
     "search": "30/minute",  # message searches per user (contract v1.1)
@@ -456,6 +458,13 @@ FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WORKER_RETRY_DELAY = env_int("WORKER_RETRY_DELAY", 2)
 WORKER_LEASE = env_int("WORKER_LEASE", 120)
+
+# Translation through a LibreTranslate-compatible service (unset: no translation, the site offers none).
+TRANSLATION_URL = os.environ.get("TRANSLATION_URL", "").strip()
+TRANSLATION_API_KEY = os.environ.get("TRANSLATION_API_KEY", "")
+TRANSLATION_TIMEOUT = env_int("TRANSLATION_TIMEOUT", 4)  # seconds for one call, all of it (at most 5)
+if not 0 < TRANSLATION_TIMEOUT <= 5:
+    raise ImproperlyConfigured("TRANSLATION_TIMEOUT must be 1 to 5 seconds.")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("friends.api_urls")),
     path("", include("messaging.api_urls")),
     path("", include("matching.api_urls")),
+    path("", include("translation.api_urls")),
     path("", include("notifications.api_urls")),
     path("schema", SpectacularAPIView.as_view(), name="schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/docs.html"),

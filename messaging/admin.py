@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from messaging import services
 from messaging.models import Chat, Message, Participant, Reaction, Sticker
+from translation.admin import TranslationInline
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,7 +30,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ParticipantInline(admin.TabularInline):
     model = Participant
-    fields = ["user", "role", "joined_at", "last_read_seq", "visible_from_seq"]
+    fields = ["user", "role", "language", "auto_translate", "notify", "muted_until", "joined_at", "last_read_seq",
+              "visible_from_seq"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -85,10 +87,10 @@ class MessageAdmin(ReadOnlyAdmin):
     search_fields = ["text", "sender__username"]
     list_select_related = ["sender"]
     date_hierarchy = "created_at"
-    readonly_fields = ["id", "chat", "seq", "sender", "kind", "text", "sticker", "image", "image_width",
+    readonly_fields = ["id", "chat", "seq", "sender", "kind", "text", "lang", "sticker", "image", "image_width",
                        "image_height", "file_name", "file_size", "file_content_type", "file_duration_s",
                        "reply_to", "client_id", "mentions", "created_at", "edited_at", "deleted_at"]
-    inlines = [ReactionInline]
+    inlines = [ReactionInline, TranslationInline]
     actions = ["tombstone"]
     show_full_result_count = False
 

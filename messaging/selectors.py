@@ -16,6 +16,7 @@ from chaat.errors import NotFound
 from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
 from messaging.models import Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
+from translation.selectors import with_translations
 
 HISTORY_DEFAULT_LIMIT = 50
 
@@ -133,12 +134,11 @@ def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[
             "sender", "sticker"
         )
     }
-    entries = []
-    for p in rows:
-        message = last.get(p.chat_id)
-        if message is not None and message.seq < p.visible_from_seq:
-            message = None
-        entries.append(ChatEntry(p.chat, p, members[p.chat_id], message, p.unread, p.unread_mentions))
+    shown = [(p, None if p.chat_id not in last or last[p.chat_id].seq < p.visible_from_seq else last[p.chat_id])
+             for p in rows]
+    shown = with_translations(shown)  # one query, only when a reader has auto_translate on
+    entries = [ChatEntry(p.chat, p, members[p.chat_id], message, p.unread, p.unread_mentions)
+               for p, message in zip(rows, shown, strict=True)]
     attach_reactions([entry.last_message for entry in entries if entry.last_message is not None])
     return entries
 
@@ -203,11 +203,16 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     ).select_related(*related)
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
-        return attach_reactions(page[:limit]), len(page) > limit
+        return attach_reactions(_translated(participant, page[:limit])), len(page) > limit
     if before is not None:
         messages = messages.filter(seq__lt=before)
     page = list(messages.order_by("-seq")[: limit + 1])
-    return attach_reactions(list(reversed(page[:limit]))), len(page) > limit
+    return attach_reactions(_translated(participant, list(reversed(page[:limit])))), len(page) > limit
+
+
+def _translated(participant: Participant, messages: list[Message]) -> list[Message]:
+    """The page with the reader's translations on it (auto_translate; one query, only then)."""
+    return with_translations([(participant, message) for message in messages])
 
 
 def direct_key(a: UUID, b: UUID) -> str:
@@ -284,3 +289,13 @@ def viewers_of(message: Message) -> list[UUID]:
     """The members who may see this message (those who joined or returned after it may not)."""
     return list(Participant.objects.filter(chat_id=message.chat_id, visible_from_seq__lte=message.seq)
                 .values_list("user_id", flat=True))
+
+
+def access_message(*, participant: Participant, message_id: UUID) -> Message:
+    """A message of the participant's chat that they may see (not from before they joined or
+    returned), or NotFound."""
+    message = (Message.objects.select_related("sender", "sticker")
+               .filter(pk=message_id, chat_id=participant.chat_id, seq__gte=participant.visible_from_seq).first())
+    if message is None:
+        raise NotFound()
+    return message

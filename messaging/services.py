@@ -33,6 +33,7 @@ from messaging.models import (
     Sticker,
 )
 from notifications.services import push_message_on_commit
+from translation import services as translation_services
 
 # A user's typing is broadcast at most once per chat in this many seconds (contract: 2).
 TYPING_INTERVAL = 2
@@ -502,6 +503,8 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
         recipients.append(_return_to_direct_chat(chat_id, context.direct_key, actor.id, message.seq))
     realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
     push_message_on_commit(message_id=message.id)
+    if context.auto_translate:
+        translation_services.translate_in_background(message)
     return message, True
 
 
@@ -618,6 +621,7 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     message.save(update_fields=["text", "edited_at", "mentions"])
     Mention.objects.filter(message=message).delete()
     _index_mentions(message)
+    translation_services.retranslate_after_edit(message)
     _publish_message("updated", message)
     return message
 
@@ -654,6 +658,7 @@ def _tombstone(message: Message) -> Message:
     MessageEdit.objects.filter(message=message).delete()
     Reaction.objects.filter(message=message).delete()
     Mention.objects.filter(message=message).delete()
+    translation_services.forget_translations(message)
     message.text, message.sticker, message.image, message.thumbnail = "", None, "", ""
     message.image_width = message.image_height = None
     message.file, message.file_name, message.file_content_type = "", "", ""

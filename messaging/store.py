@@ -38,20 +38,23 @@ class SendContext:
     chat_kind: str
     direct_key: str | None
     language: str  # the sender's language in the chat (what a text is written in by default)
+    auto_translate: bool  # some member reads the chat with auto_translate on
 
 
 def send_context(*, actor_id: UUID, chat_id: UUID, client_id: UUID) -> SendContext:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT m.id FROM {_MESSAGE} m WHERE m.sender_id = %s AND m.client_id = %s), "  # noqa: S608
-            f"p.id, p.visible_from_seq, c.kind, c.direct_key, p.language FROM (SELECT 1) AS one "
+            f"p.id, p.visible_from_seq, c.kind, c.direct_key, p.language, "
+            f"EXISTS (SELECT 1 FROM {_PARTICIPANT} r WHERE r.chat_id = p.chat_id AND r.auto_translate) "
+            f"FROM (SELECT 1) AS one "
             f"LEFT JOIN {_PARTICIPANT} p ON p.chat_id = %s AND p.user_id = %s "
             f"LEFT JOIN {_CHAT} c ON c.id = p.chat_id",
             [_uuid(actor_id), _uuid(client_id), _uuid(chat_id), _uuid(actor_id)],
         )
-        existing_id, participant_id, visible_from_seq, kind, direct_key, language = cursor.fetchone()
+        existing_id, participant_id, visible_from_seq, kind, direct_key, language, auto = cursor.fetchone()
     return SendContext(_to_uuid(existing_id), participant_id, visible_from_seq or 1, kind or "", direct_key,
-                       language or "")
+                       language or "", bool(auto))
 
 
 def blocked_and_friends(a: UUID, b: UUID) -> tuple[bool, bool]:

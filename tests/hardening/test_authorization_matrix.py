@@ -243,6 +243,7 @@ EXPECT: dict[tuple[str, str], Cell] = {
     (MESSAGE + "/edits", "GET"): Cell(scene_group, object_rule(owner=200, member=200)),
     (MESSAGE + "/reactions/<path:emoji>", "PUT"): Cell(scene_group_reacted, object_rule(owner=200, member=200)),
     (MESSAGE + "/reactions/<path:emoji>", "DELETE"): Cell(scene_group_reacted, object_rule(owner=204, member=204)),
+    (MESSAGE + "/translation", "GET"): Cell(scene_group, object_rule(owner=200, member=200)),  # into its own lang
     (CHAT + "/read", "POST"): Cell(scene_group, object_rule(owner=204, member=204), lambda s: {"seq": 1}),
     (V1 + "stickers", "GET"): Cell(scene_self, everyone(200)),
     (V1 + "presence", "GET"): Cell(scene_self, everyone(200)),  # your friends' presence only
