@@ -26,7 +26,8 @@ def auto(client, chat_id, on=True):
 
 
 def queued_message_ids():
-    return [row.args_kwargs["kwargs"]["message_id"] for row in DBTaskResult.objects.all()]
+    jobs = DBTaskResult.objects.filter(task_path="translation.tasks.translate_for_readers")
+    return [row.args_kwargs["kwargs"]["message_id"] for row in jobs]
 
 
 def test_a_send_queues_a_translation_job_only_after_commit_and_only_with_auto_readers(
