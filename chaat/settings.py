@@ -337,6 +337,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+# Images are stored at most this wide or high, as messengers send photos (and so a 40-megapixel
+# upload costs one decoded frame: accounts/images.py).
+IMAGE_MAX_SIDE = 2048
 # Files and voice messages (contract: "Files and voice messages"). Their sends alone may carry a
 # request body this large plus the form around it; anything over 2 MiB is spooled to disk.
 FILE_MAX_BYTES = 25 * 1024 * 1024
