@@ -8,27 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from chaat.admin import ReadOnlyAdmin
 from chaat.errors import ChaatError
 from friends import services
 from friends.models import Block, FriendRequest, Friendship
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are changed by the services only (admin actions call them)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_manage_permission(self, request: HttpRequest) -> bool:
-        """The actions need the model's change permission, which the forms themselves never use."""
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
 def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, call, items) -> None:

@@ -10,51 +10,21 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from chaat.admin import ReadOnlyAdmin, ReadOnlyInline
 from messaging import services
 from messaging.models import Chat, Message, Participant, Reaction, Sticker
 from translation.admin import TranslationInline
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are shown, never edited here: every change has a service with its rules and events."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ReadOnlyInline):
     model = Participant
     fields = ["user", "role", "language", "auto_translate", "notify", "muted_until", "joined_at", "last_read_seq",
               "visible_from_seq"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
-class ReactionInline(admin.TabularInline):
+class ReactionInline(ReadOnlyInline):
     model = Reaction
     fields = ["emoji", "user", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Chat)

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
-
+from chaat.admin import ReadOnlyInline
 from translation.models import MessageTranslation
 
 
-class TranslationInline(admin.TabularInline):
+class TranslationInline(ReadOnlyInline):
     model = MessageTranslation
     fields = ["source_lang", "target_lang", "text", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
