@@ -289,3 +289,15 @@ def test_a_webm_of_endless_tiny_elements_is_refused_quickly():
     with pytest.raises(InvalidAudio):
         inspect_audio(io.BytesIO(header + segment + voids), max_seconds=300)
     assert time.monotonic() - started < 3
+
+
+def test_the_site_form_sends_a_file_without_javascript(api, shahn, shivam, direct, client):
+    client.force_login(shahn)
+    response = client.post(f"/chats/{direct['id']}/send", {
+        "client_id": str(uuid.uuid4()), "kind": "text", "text": "the minutes",
+        "file": SimpleUploadedFile("minutes.txt", b"we met", content_type="text/plain")})
+    assert response.status_code == 302
+    message = Message.objects.get(chat_id=direct["id"], kind="file")
+    assert (message.file_name, message.file_size, message.text) == ("minutes.txt", 6, "the minutes")
+    page = client.get(f"/chats/{direct['id']}").content.decode()
+    assert "minutes.txt" in page and f"/media/chats/{direct['id']}/{message.id}/file" in page
