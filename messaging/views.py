@@ -131,10 +131,18 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
                   status: int = 200) -> HttpResponse:
     before = _int(request.GET.get("before"))
     participant = entry.participant
-    # Enough of the latest messages to show the first unread one (up to a page of 100).
-    limit = min(FRAGMENT_LIMIT, max(selectors.HISTORY_DEFAULT_LIMIT, entry.unread_count + 10))
-    items, has_more = selectors.list_messages(participant=participant, before=before, quotes=True,
-                                              limit=limit)
+    newer = False  # the page stops before the latest message; the page's script fetches the rest
+    if before is None and entry.unread_count > FRAGMENT_LIMIT - 10:
+        # More unread than a page holds: start a few messages before the first unread one.
+        start = max(participant.last_read_seq - 5, participant.visible_from_seq - 1)
+        items, newer = selectors.list_messages(participant=participant, after=start, quotes=True,
+                                               limit=FRAGMENT_LIMIT)
+        has_more = bool(items) and items[0].seq > max(participant.visible_from_seq, 1)
+    else:
+        # Enough of the latest messages to show the first unread one.
+        limit = min(FRAGMENT_LIMIT, max(selectors.HISTORY_DEFAULT_LIMIT, entry.unread_count + 10))
+        items, has_more = selectors.list_messages(participant=participant, before=before, quotes=True,
+                                                  limit=limit)
     first_unread = None
     if before is None:
         first_unread = next((m.seq for m in items if m.seq > participant.last_read_seq
@@ -154,6 +162,7 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
         "entry": entry,
         "items": _group(_quote_visible_replies(items, participant)),
         "first_unread_seq": first_unread,
+        "shown_last_seq": items[-1].seq if newer else entry.chat.last_seq,
         "has_more": has_more,
         "before": before,
         "others_read_seq": selectors.others_read_seq(participant=participant),

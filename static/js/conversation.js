@@ -108,7 +108,7 @@ function start(section) {
         for (const item of batch) place(item);
         if (batch.length >= FRAGMENT_LIMIT) again = true;
         const newest = items().pop();
-        if (newest && (stick || newest.classList.contains("mine"))) newest.scrollIntoView({ block: "end" });
+        if (newest && (stick || newest.classList.contains("mine"))) history.scrollTop = history.scrollHeight;
         else if (batch.length) toLatest.hidden = false; // read further up: say that more came
         showSeen();
       }
@@ -146,6 +146,8 @@ function start(section) {
     });
   }
   live.on("live.reconnected", catchUp);
+  // A page that starts at the first of many unread messages fetches the newer ones at once.
+  if (atLatest && Number(section.dataset.lastSeq) < Number(section.dataset.chatLastSeq || 0)) catchUp();
   live.on("chat.deleted", (event) => {
     if (event.chat_id === chatId) window.location.assign(strings.inboxUrl); // no longer ours
   });
@@ -242,7 +244,8 @@ function start(section) {
 
   const params = new URLSearchParams(window.location.search);
   const unread = document.getElementById("unread");
-  if (unread) unread.scrollIntoView({ block: "start" });
+  // Scrolling the list only (scrollIntoView would move the whole page a little too).
+  if (unread) history.scrollTop += unread.getBoundingClientRect().top - history.getBoundingClientRect().top - 8;
   else if (!window.location.hash && !params.has("before")) history.scrollTop = history.scrollHeight;
 
   // --- older history as you scroll up, without the view jumping ---

@@ -107,3 +107,16 @@ def test_the_theme_menu_keeps_light_or_dark_in_a_cookie_and_system_forgets_it(cl
     assert '<html lang="en">' in client.get("/chats").content.decode()
     client.cookies["theme"] = '"><script>'
     assert '<html lang="en">' in client.get("/chats").content.decode()
+
+
+def test_with_more_unread_than_a_page_the_chat_opens_just_before_the_first_unread(client, shahn, shivam, direct):
+    for n in range(120):
+        say(shahn if n < 20 else shivam, direct, f"m{n}")  # 100 unread, under the send limit
+    Participant.objects.filter(chat=direct, user=shahn).update(last_read_seq=20)
+    client.force_login(shahn)
+    page = client.get(f"/chats/{direct.id}").content.decode()
+    assert re.findall(r'<li class="message[^"]*" id="m-(\d+)"', page) == [str(n) for n in range(16, 116)]
+    assert re.search(r'<li class="unread-divider" id="unread">.*?</li>\s*<li class="message[^"]*" id="m-21"', page, re.S)
+    assert 'data-last-seq="115"' in page and 'data-chat-last-seq="120"' in page  # the script fetches the rest
+    assert '<a id="load-older" href="?before=16">' in page
+    assert Participant.objects.get(chat=direct, user=shahn).last_read_seq == 115
