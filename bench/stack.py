@@ -27,7 +27,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 
 # Request limits raised far above any load the benchmark makes: it measures the server, not them.
-BENCH_THROTTLE_RATES = "register=1000000/hour,send=10000000/minute,user=10000000/minute,login=1000000/hour,search=10000000/minute"
+BENCH_THROTTLE_RATES = ("register=1000000/hour,send=10000000/minute,user=10000000/minute,login=1000000/hour,"
+                        "search=10000000/minute")
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # A Redis database of its own; keys are namespaced by a per-run prefix, so nothing is flushed.
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"
