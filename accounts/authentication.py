@@ -15,6 +15,17 @@ from rest_framework import authentication, exceptions
 from accounts.models import AuthToken
 
 
+def token_from_header(value: str | None) -> str | None:
+    """The key of an `Authorization: Token <key>` header value, the keyword in any case (HTTP
+    auth schemes are case-insensitive); None for any other scheme, a missing or malformed key, or
+    no header. The one parser of the API (TokenAuthentication), the websocket and media."""
+    keyword, _sep, key = (value or "").strip().partition(" ")
+    key = key.strip()
+    if keyword.lower() != "token" or not key or " " in key:
+        return None
+    return key
+
+
 def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
@@ -51,6 +62,10 @@ def user_for_session(session_key: str) -> Any | None:
 
 class TokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
+
+    def authenticate(self, request: Any) -> tuple[Any, str] | None:
+        key = token_from_header(request.META.get("HTTP_AUTHORIZATION"))
+        return None if key is None else self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str) -> tuple[Any, str]:
         user = user_for_token(key)

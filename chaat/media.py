@@ -12,17 +12,15 @@ from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 
-from accounts.authentication import user_for_token
+from accounts.authentication import token_from_header, user_for_token
 
 
 def request_user(request: HttpRequest) -> Any | None:
     """The signed-in user of a media request, by session cookie or `Authorization: Token`."""
     if request.user.is_authenticated:
         return request.user
-    keyword, _, key = request.headers.get("Authorization", "").partition(" ")
-    if keyword == "Token" and key:
-        return user_for_token(key.strip())
-    return None
+    key = token_from_header(request.headers.get("Authorization"))
+    return user_for_token(key) if key else None
 
 
 def unauthorized() -> HttpResponse:

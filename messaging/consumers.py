@@ -29,7 +29,7 @@ from django.http import parse_cookie
 from django.http.request import split_domain_port, validate_host
 from django.utils.translation import gettext as _
 
-from accounts.authentication import token_digest, user_for_session, user_for_token_digest
+from accounts.authentication import token_digest, token_from_header, user_for_session, user_for_token_digest
 from accounts.models import User
 from chaat import layer_watch, presence, ratelimit, realtime
 from chaat.errors import ChaatError, DatabaseUnavailable, Invalid, RateLimited
@@ -105,8 +105,8 @@ def handshake_credential(scope: dict[str, Any]) -> Credential | None:
     headers = _headers(scope)
     authorization = headers.get("authorization")
     if authorization is not None:
-        keyword, _sep, key = authorization.partition(" ")
-        return ("token", token_digest(key.strip())) if keyword.lower() == "token" and key.strip() else None
+        key = token_from_header(authorization)
+        return ("token", token_digest(key)) if key else None
     session_key = parse_cookie(headers.get("cookie", "")).get(settings.SESSION_COOKIE_NAME)
     if session_key and origin_allowed(headers):
         return ("session", session_key)
