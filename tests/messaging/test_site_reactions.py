@@ -75,3 +75,17 @@ def test_a_mention_of_you_is_marked_and_the_list_shows_an_at_badge(client, shiva
     client.force_login(udit)
     page = client.get(f"/chats/{posted.chat_id}").content.decode()
     assert '<span class="mention">@shivam</span>' in page and "mentions-me" not in page
+
+
+@pytest.mark.parametrize(("language", "more", "mentioned"), [
+    ("de", "Weitere Reaktionen", "Du wurdest erwähnt"),
+    ("es", "Más reacciones", "Te han mencionado"),
+])
+def test_the_strings_are_translated(client, shivam, posted, language, more, mentioned):
+    shivam.language = language
+    shivam.save(update_fields=["language"])
+    services.add_reaction(actor=shivam, chat_id=posted.chat_id, message_id=posted.id, emoji="👍")
+    client.force_login(shivam)
+    page = client.get(f"/chats/{posted.chat_id}").content.decode()
+    assert more in page and mentioned in page
+    assert "👍 1 " + ("Reaktion" if language == "de" else "reacción") in page
