@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("friends.urls")),
     path("", include("messaging.urls")),
     path("", include("matching.urls")),
+    path("", include("translation.urls")),
     path("", include("notifications.urls")),
 ]

@@ -257,6 +257,7 @@ def get_message(*, participant: Participant, seq: int) -> Message:
     )
     if message is None:
         raise NotFound()
+    (message,) = with_translations([(participant, message)])
     attach_reactions([message])
     return message
 

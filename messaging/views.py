@@ -61,7 +61,7 @@ def _quote_visible_replies(items: list[Message], participant: Participant) -> li
 
 def _message_context(entry: ChatEntry) -> dict[str, Any]:
     """What templates/messaging/_message.html needs besides the message."""
-    return {"chat": entry.chat, "may_manage": entry.may_manage}
+    return {"chat": entry.chat, "may_manage": entry.may_manage, "my_language": entry.participant.language}
 
 
 def _friends(user: User, exclude: set[UUID] = frozenset()) -> list[User]:
