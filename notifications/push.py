@@ -13,10 +13,12 @@ from uuid import UUID
 import requests
 from django.conf import settings
 from django.db.models import Q
+from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
+from accounts.serializers import avatar_url
 from chaat import presence
 from messaging.models import Chat, Message, Participant
 from notifications import selectors, services, vapid
@@ -63,11 +65,22 @@ def _body(message: Message) -> str:
     }.get(message.kind, _("New message"))
 
 
+def _icon(message: Message) -> str:
+    """The chat's picture: the sender's avatar in a one-to-one chat, else the app's icon (groups
+    have none). A same-site path: the browser fetches it with the person's session."""
+    if message.chat.kind != Chat.Kind.GROUP and message.sender is not None:
+        url = avatar_url(message.sender)
+        if url:
+            return url
+    return static("icons/icon-192.png")
+
+
 def payload(message: Message, *, language: str) -> dict[str, Any]:
     """The contract's push payload, in the recipient's language."""
     with translation.override(language):
         return {"type": "message", "chat_id": str(message.chat_id), "seq": message.seq,
-                "title": _title(message), "body": _body(message), "url": f"/chats/{message.chat_id}"}
+                "title": _title(message), "body": _body(message), "url": f"/chats/{message.chat_id}",
+                "icon": _icon(message)}
 
 
 def deliveries(*, message_id: UUID | str) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -17,7 +17,9 @@ self.addEventListener("push", (event) => {
   event.waitUntil(
     self.registration.showNotification(data.title || "Chaat", {
       body: data.body || "",
-      icon: "/static/icons/icon-192.png",
+      // The chat's picture (a path on this site), else the app's icon.
+      icon: typeof data.icon === "string" && data.icon.startsWith("/") && !data.icon.startsWith("//")
+        ? data.icon : "/static/icons/icon-192.png",
       badge: "/static/icons/badge-96.png",
       tag: `chat-${data.chat_id}`, // one notification per chat, the newest message replacing the last
       renotify: true,

@@ -46,7 +46,7 @@ def test_a_member_gets_the_payload_encrypted_for_their_subscription(api, shahn, 
     assert (claims["k"], claims["aud"], claims["sub"]) == (vapid.public_key(), push_service.base, "mailto:ops@chaat.test")
     assert received.decrypt(keys) == {
         "type": "message", "chat_id": group["id"], "seq": message["seq"], "title": "Shahn · Lunch",
-        "body": "Lunch at one?", "url": f"/chats/{group['id']}"}
+        "body": "Lunch at one?", "url": f"/chats/{group['id']}", "icon": "/static/icons/icon-192.png"}
 
 
 def test_the_sender_and_members_with_none_or_muted_get_nothing(api, shahn, shivam, udit, group, push_service):
@@ -127,3 +127,14 @@ def test_an_endpoint_no_longer_allowed_is_not_reached_and_removed(api, shahn, sh
     deliver_all(send(api(shahn), group["id"]).json()["id"])
     assert push_service.received == []
     assert not PushSubscription.objects.exists()
+
+
+def test_in_a_direct_chat_the_icon_is_the_senders_picture(api, shahn, shivam, circle):
+    from tests.images import png_bytes, upload
+
+    assert api(shahn).post("/api/v1/me/avatar", {"avatar": upload("me.png", png_bytes())}).status_code == 200
+    chat = api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
+    message = Message.objects.get(pk=send(api(shahn), chat["id"], "hi").json()["id"])
+    icon = push.payload(message, language="en")["icon"]
+    assert icon.startswith("/media/avatars/")
+    assert api(shivam).get(icon).status_code == 200
