@@ -133,3 +133,12 @@ def test_with_debug_and_no_key_one_is_generated_into_var_and_kept(api, shahn, se
     assert (tmp_path / "vapid_private.pem").read_text().startswith("-----BEGIN PRIVATE KEY")
     settings.VAR_DIR = str(tmp_path)  # a new process reading the same file
     assert api(shahn).get("/api/v1/push/key").json()["public_key"] == first
+
+
+def test_a_user_keeps_at_most_20_subscriptions_the_oldest_going_first(api, shahn, browser_keys):
+    client = api(shahn)
+    first = _subscribe(client, browser_keys, endpoint=f"{PUBLIC}/0").json()["id"]
+    for i in range(1, 21):
+        _subscribe(client, browser_keys, endpoint=f"{PUBLIC}/{i}")
+    assert PushSubscription.objects.filter(user=shahn).count() == 20
+    assert not PushSubscription.objects.filter(id=first).exists()
