@@ -119,6 +119,12 @@ def test_two_people_chat_on_a_desktop_and_a_phone(chats, live_servers, chromium,
     assert me.title().startswith("(1) ")
     assert me.get_attribute("#inbox > li:first-child", "id") == f"chat-{direct.id}"
 
+    # On the phone a long press on a bubble opens its menu.
+    friend.eval_on_selector("#m-2 .bubble", "b => b.dispatchEvent(new Event('touchstart', {bubbles: true}))")
+    friend.wait_for_selector("#m-2 details.message-menu[open] .js-reply", timeout=2000)
+    friend.keyboard.press("Escape")
+    friend.wait_for_selector("#m-2 details.message-menu[open]", state="detached")
+
     # The phone's back control and the browser's history.
     friend.click(".back")
     friend.wait_for_url(server.url("/chats"))
