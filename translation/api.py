@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from translation import services
 
 
-class TranslationOut(serializers.Serializer):
+class MessageTranslationOut(serializers.Serializer):
     message_id = serializers.UUIDField()
     lang = serializers.CharField()
     to = serializers.CharField()
@@ -22,7 +22,7 @@ class TranslationOut(serializers.Serializer):
 
 class MessageTranslationView(APIView):
     @extend_schema(operation_id="chats_messages_translation", parameters=[OpenApiParameter("to", str)],
-                   responses={200: TranslationOut})
+                   responses={200: MessageTranslationOut})
     def get(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """The message in `to` (default: your language in this chat); the text as it is when `to`
         is its own `lang`. 400 for a `to` that is not a site language, 400 `not_translatable`
@@ -31,4 +31,4 @@ class MessageTranslationView(APIView):
         or takes too long (at most 5 s)."""
         result = services.translate_message(actor=request.user, chat_id=chat_id, message_id=message_id,
                                             to=request.query_params.get("to"))
-        return Response(TranslationOut(result).data)
+        return Response(MessageTranslationOut(result).data)
