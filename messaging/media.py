@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
 from chaat.media import private_file, request_user, stored_file_response, unauthorized
+from messaging import selectors
 from messaging.files import served_content_type
 from messaging.models import Message, Participant, Sticker
 
@@ -20,8 +21,10 @@ def _visible_message(user: Any, chat_id: UUID, message_id: UUID, **having: Any) 
     """A message of the chat that this member may see, not deleted, or Http404: a chat you are
     not in, or a message from before you joined or returned, does not exist for you."""
     participant = Participant.objects.filter(chat_id=chat_id, user=user).first()
-    message = Message.objects.filter(pk=message_id, chat_id=chat_id, deleted_at__isnull=True).exclude(**having).first()
-    if participant is None or message is None or message.seq < participant.visible_from_seq:
+    if participant is None:
+        raise Http404
+    message = selectors.visible_messages(participant).filter(pk=message_id, deleted_at__isnull=True).exclude(**having)
+    if (message := message.first()) is None:
         raise Http404
     return message
 

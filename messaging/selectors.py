@@ -48,6 +48,19 @@ class ChatEntry:
                                                                                 Participant.Role.ADMIN)
 
 
+def visible_messages(participant: Participant) -> QuerySet[Message]:
+    """The messages of the participant's chat that they may see, the one place of the rule: from
+    their `visible_from_seq` on (a direct chat that came back, a group they returned to, show
+    nothing from before). `may_see` is the same rule for a message in hand, `viewers_of` its
+    other side (who may see a message)."""
+    return Message.objects.filter(chat_id=participant.chat_id, seq__gte=participant.visible_from_seq)
+
+
+def may_see(participant: Participant, seq: int) -> bool:
+    """`visible_messages` for a message already in hand."""
+    return seq >= participant.visible_from_seq
+
+
 def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
     """The viewer's participation in a chat (with the chat), or NotFound: a chat you are not in
     does not exist for you. `lock_chat` takes the chat row's lock first."""
@@ -134,7 +147,7 @@ def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[
             "sender", "sticker"
         )
     }
-    shown = [(p, None if p.chat_id not in last or last[p.chat_id].seq < p.visible_from_seq else last[p.chat_id])
+    shown = [(p, None if p.chat_id not in last or not may_see(p, last[p.chat_id].seq) else last[p.chat_id])
              for p in rows]
     shown = with_translations(shown)  # one query, only when a reader has auto_translate on
     entries = [ChatEntry(p.chat, p, members[p.chat_id], message, p.unread, p.unread_mentions)
@@ -198,9 +211,7 @@ def list_messages(*, participant: Participant, before: int | None = None, after:
     more lies beyond it (older for `before` or the default, newer for `after`). `quotes` loads
     the messages replied to as well (the site shows them; the API gives their ids only)."""
     related = ("sender", "sticker", "reply_to", "reply_to__sender") if quotes else ("sender", "sticker")
-    messages = Message.objects.filter(
-        chat_id=participant.chat_id, seq__gte=participant.visible_from_seq
-    ).select_related(*related)
+    messages = visible_messages(participant).select_related(*related)
     if after is not None:
         page = list(messages.filter(seq__gt=after).order_by("seq")[: limit + 1])
         return attach_reactions(_translated(participant, page[:limit])), len(page) > limit
@@ -239,8 +250,7 @@ def friends_presence(*, user: User, only: list[UUID] | None = None) -> list[tupl
 def list_edits(*, participant: Participant, message_id: UUID) -> list[MessageEdit]:
     """The earlier versions of a message the participant may see, oldest first (none once the
     message is deleted: deletion erases them)."""
-    if not Message.objects.filter(pk=message_id, chat_id=participant.chat_id,
-                                  seq__gte=participant.visible_from_seq).exists():
+    if not visible_messages(participant).filter(pk=message_id).exists():
         raise NotFound()
     return list(MessageEdit.objects.filter(message_id=message_id).order_by("edited_at", "id"))
 
@@ -251,9 +261,8 @@ def list_stickers() -> list[Sticker]:
 
 def get_message(*, participant: Participant, seq: int) -> Message:
     message = (
-        Message.objects.select_related("sender", "sticker", "reply_to", "reply_to__sender")
-        .filter(chat_id=participant.chat_id, seq=seq, seq__gte=participant.visible_from_seq)
-        .first()
+        visible_messages(participant).select_related("sender", "sticker", "reply_to", "reply_to__sender")
+        .filter(seq=seq).first()
     )
     if message is None:
         raise NotFound()
@@ -292,11 +301,13 @@ def viewers_of(message: Message) -> list[UUID]:
                 .values_list("user_id", flat=True))
 
 
-def access_message(*, participant: Participant, message_id: UUID) -> Message:
+def access_message(*, participant: Participant, message_id: UUID, lock: bool = False) -> Message:
     """A message of the participant's chat that they may see (not from before they joined or
-    returned), or NotFound."""
-    message = (Message.objects.select_related("sender", "sticker")
-               .filter(pk=message_id, chat_id=participant.chat_id, seq__gte=participant.visible_from_seq).first())
+    returned), or NotFound. With `lock`, its row is locked."""
+    messages = visible_messages(participant).select_related("sender", "sticker")
+    if lock:
+        messages = messages.select_for_update(of=("self",))
+    message = messages.filter(pk=message_id).first()
     if message is None:
         raise NotFound()
     return message

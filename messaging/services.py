@@ -585,18 +585,6 @@ def notify_typing(*, actor: User, chat_id: UUID) -> bool:
     return first
 
 
-def _access_message(participant: Participant, message_id: UUID, *, lock: bool = False) -> Message:
-    """A message of the participant's chat that they may see, or NotFound."""
-    messages = Message.objects.select_related("sender", "sticker")
-    if lock:
-        messages = messages.select_for_update(of=("self",))
-    message = messages.filter(pk=message_id, chat_id=participant.chat_id,
-                              seq__gte=participant.visible_from_seq).first()
-    if message is None:
-        raise NotFound()
-    return message
-
-
 @transaction.atomic
 def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> Message:
     """The sender changes the text of their text message; the previous text is kept as a
@@ -604,7 +592,7 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     (409), the send checks (blocked, not friends, match ended) and Invalid for the text.
     Members get `message.updated`."""
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
-    message = _access_message(participant, message_id, lock=True)
+    message = selectors.access_message(participant=participant, message_id=message_id, lock=True)
     if message.sender_id != actor.id or message.kind != Message.Kind.TEXT:
         raise errors.NotAllowed()
     if message.deleted:
@@ -631,7 +619,7 @@ def delete_message(*, actor: User, chat_id: UUID, message_id: UUID) -> Message:
     """The sender, or a group's owner or admin, deletes a message (NotAllowed for others): it stays
     as a tombstone. Deleting a tombstone again changes nothing. See _tombstone."""
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
-    message = _access_message(participant, message_id, lock=True)
+    message = selectors.access_message(participant=participant, message_id=message_id, lock=True)
     may_moderate = participant.chat.kind == Chat.Kind.GROUP and participant.role in MANAGERS
     if message.kind == Message.Kind.SYSTEM or (message.sender_id != actor.id and not may_moderate):
         raise errors.NotAllowed()
@@ -718,7 +706,7 @@ def _reactable(*, actor: User, chat_id: UUID, message_id: UUID) -> Message:
     """The message locked, if the actor may see it and it can carry reactions; its lock orders
     every change to its reactions (the 20-emoji limit holds under concurrent adds)."""
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
-    message = _access_message(participant, message_id, lock=True)
+    message = selectors.access_message(participant=participant, message_id=message_id, lock=True)
     if message.deleted:
         raise errors.MessageDeleted()
     if message.kind == Message.Kind.SYSTEM:

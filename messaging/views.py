@@ -55,7 +55,7 @@ def _quote_visible_replies(items: list[Message], participant: Participant) -> li
     """A reply shows what it answers, unless that is older than what this member may see."""
     for message in items:
         quoted = message.reply_to
-        message.quoted = quoted if quoted is not None and quoted.seq >= participant.visible_from_seq else None
+        message.quoted = quoted if quoted is not None and selectors.may_see(participant, quoted.seq) else None
     return items
 
 
@@ -153,8 +153,8 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
     reply_to = None
     if request.GET.get("reply"):
         try:
-            reply_to = Message.objects.filter(pk=UUID(request.GET["reply"]), chat_id=entry.chat.id,
-                                              seq__gte=participant.visible_from_seq, deleted_at__isnull=True).first()
+            reply_to = selectors.visible_messages(participant).filter(pk=UUID(request.GET["reply"]),
+                                                                      deleted_at__isnull=True).first()
         except ValueError:
             reply_to = None
     context = {
@@ -331,11 +331,10 @@ def chat_delete(request: HttpRequest, chat_id: UUID) -> HttpResponse:
 
 
 def _message(request: HttpRequest, entry: ChatEntry, message_id: UUID) -> Message:
-    message = Message.objects.filter(pk=message_id, chat_id=entry.chat.id,
-                                     seq__gte=entry.participant.visible_from_seq).first()
-    if message is None:
-        raise Http404
-    return message
+    try:
+        return selectors.access_message(participant=entry.participant, message_id=message_id)
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 @login_required
