@@ -49,17 +49,26 @@ function start(section) {
     showTranslation(item, link, body.text);
   });
 
-  live.on("message.translated", async (event) => {
-    if (event.chat_id !== chatId) return;
-    const item = document.getElementById(`m-${event.seq}`);
-    if (!item || item.querySelector("details.original")) return;
-    const response = await fetch(`${section.dataset.fragmentsUrl}?seq=${event.seq}`,
+  // The translation may come before the message itself is on the page (its fragment is still
+  // loading): look again a few times.
+  async function showTranslated(seq, tries = 20) {
+    const item = document.getElementById(`m-${seq}`);
+    if (!item) {
+      if (tries > 0) setTimeout(() => showTranslated(seq, tries - 1), 250);
+      return;
+    }
+    if (item.querySelector("details.original")) return;
+    const response = await fetch(`${section.dataset.fragmentsUrl}?seq=${seq}`,
       { headers: { Accept: "text/html" }, credentials: "same-origin" }).catch(() => null);
     if (!response?.ok) return;
     const template = document.createElement("template");
     template.innerHTML = await response.text();
     const fresh = template.content.querySelector("li.message .message-body");
-    const current = document.getElementById(`m-${event.seq}`)?.querySelector(".message-body");
+    const current = document.getElementById(`m-${seq}`)?.querySelector(".message-body");
     if (fresh && current) current.replaceWith(fresh);
+  }
+
+  live.on("message.translated", (event) => {
+    if (event.chat_id === chatId) showTranslated(event.seq);
   });
 }

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
-from tests.servers import Server, live_servers  # noqa: F401 - the fixture, for tests/browser
+from tests.servers import Server, live_servers, live_workers  # noqa: F401 - the fixtures, for tests/browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
