@@ -15,6 +15,7 @@ from chaat import presence
 from chaat.errors import NotFound
 from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
+from messaging import policies
 from messaging.models import Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
 from translation.selectors import with_translations
 
@@ -44,8 +45,7 @@ class ChatEntry:
     @property
     def may_manage(self) -> bool:
         """Owner or admin of a group: may rename, add, remove and delete others' messages."""
-        return self.chat.kind == Chat.Kind.GROUP and self.participant.role in (Participant.Role.OWNER,
-                                                                                Participant.Role.ADMIN)
+        return policies.may_manage(self.participant)
 
 
 def visible_messages(participant: Participant) -> QuerySet[Message]:

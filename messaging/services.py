@@ -20,7 +20,7 @@ from accounts.models import User
 from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
 from friends.selectors import are_friends, blocked_either_way_ids, friend_id_list, is_blocked_between
-from messaging import errors, events, selectors, store
+from messaging import errors, events, policies, selectors, store
 from messaging.models import (
     TEXT_MAX_LENGTH,
     Chat,
@@ -42,7 +42,6 @@ TYPING_INTERVAL = 2
 
 GROUP_MAX_MEMBERS = 256
 GROUP_NAME_MAX_LENGTH = 100
-MANAGERS = (Participant.Role.OWNER, Participant.Role.ADMIN)
 
 
 def _publish_chat(kind: str, chat_id: UUID, user_ids: list[UUID] | None = None) -> None:
@@ -106,7 +105,7 @@ def _clean_name(name: str) -> str:
 
 
 def _check_manager(participant: Participant) -> None:
-    if participant.chat.kind != Chat.Kind.GROUP or participant.role not in MANAGERS:
+    if not policies.may_manage(participant):
         raise errors.NotAllowed()
 
 
@@ -211,7 +210,7 @@ def remove_member(*, actor: User, chat_id: UUID, user_id: UUID) -> None:
     target = Participant.objects.filter(chat_id=chat_id, user_id=user_id).select_related("user").first()
     if target is None:
         raise NotFound()
-    if participant.role == Participant.Role.ADMIN and target.role != Participant.Role.MEMBER:
+    if not policies.may_remove_member(participant, target):
         raise errors.NotAllowed()
     target.delete()
     _remember_former_member(participant.chat, user_id)
@@ -593,7 +592,7 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     Members get `message.updated`."""
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
     message = selectors.access_message(participant=participant, message_id=message_id, lock=True)
-    if message.sender_id != actor.id or message.kind != Message.Kind.TEXT:
+    if not policies.may_edit(participant, message):
         raise errors.NotAllowed()
     if message.deleted:
         raise errors.MessageDeleted()
@@ -620,8 +619,7 @@ def delete_message(*, actor: User, chat_id: UUID, message_id: UUID) -> Message:
     as a tombstone. Deleting a tombstone again changes nothing. See _tombstone."""
     participant = selectors.access_participant(user=actor, chat_id=chat_id)
     message = selectors.access_message(participant=participant, message_id=message_id, lock=True)
-    may_moderate = participant.chat.kind == Chat.Kind.GROUP and participant.role in MANAGERS
-    if message.kind == Message.Kind.SYSTEM or (message.sender_id != actor.id and not may_moderate):
+    if not policies.may_remove(participant, message):
         raise errors.NotAllowed()
     return _tombstone(message)
 

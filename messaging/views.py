@@ -21,7 +21,7 @@ from accounts.models import User
 from chaat.errors import ChaatError, NotFound
 from chaat.site import add_error
 from friends.selectors import friend_id_list
-from messaging import selectors, services
+from messaging import policies, selectors, services
 from messaging.forms import EditForm, GroupForm, RenameForm
 from messaging.models import Message, Participant
 from messaging.selectors import ChatEntry
@@ -61,7 +61,8 @@ def _quote_visible_replies(items: list[Message], participant: Participant) -> li
 
 def _message_context(entry: ChatEntry) -> dict[str, Any]:
     """What templates/messaging/_message.html needs besides the message."""
-    return {"chat": entry.chat, "may_manage": entry.may_manage, "my_language": entry.participant.language}
+    return {"chat": entry.chat, "me": entry.participant, "may_manage": entry.may_manage,
+            "my_language": entry.participant.language}
 
 
 def _friends(user: User, exclude: set[UUID] = frozenset()) -> list[User]:
@@ -276,8 +277,7 @@ def chat_settings(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     rows = [
         {
             "participant": p,
-            "may_remove": entry.may_manage and p.user_id != me.user_id and (
-                me.role == Participant.Role.OWNER or p.role == Participant.Role.MEMBER),
+            "may_remove": policies.may_remove_member(me, p),
             "may_promote": me.role == Participant.Role.OWNER and p.role != Participant.Role.OWNER,
         }
         for p in members
@@ -342,7 +342,7 @@ def message_edit(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpR
     """A small page to edit your own text message without JavaScript."""
     entry = _entry(request, chat_id)
     message = _message(request, entry, message_id)
-    if message.sender_id != request.user.id or message.kind != Message.Kind.TEXT or message.deleted:
+    if not policies.may_edit(entry.participant, message) or message.deleted:
         raise PermissionDenied
     form = EditForm(request.POST or None, initial={"text": message.text})
     if request.method == "POST" and form.is_valid():

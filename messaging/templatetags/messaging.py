@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from messaging import policies
 from messaging.models import Message
 from messaging.selectors import ChatEntry
 
@@ -171,3 +172,15 @@ def mention_marks(html: SafeString, user: Any) -> SafeString:
 @register.filter
 def mentions_user(message: Message, user: Any) -> bool:
     return str(getattr(user, "id", "")) in (message.mentions or [])
+
+
+@register.filter
+def editable_by(message: Message, participant: Any) -> bool:
+    """messaging.policies.may_edit, for the message menu."""
+    return participant is not None and policies.may_edit(participant, message)
+
+
+@register.filter
+def removable_by(message: Message, participant: Any) -> bool:
+    """messaging.policies.may_remove, for the message menu."""
+    return participant is not None and policies.may_remove(participant, message)
