@@ -101,9 +101,10 @@ def send_friend_request(*, actor: User, to_user_id: UUID, greeting: str = "") ->
         raise Invalid(fields={"greeting": [message]})
     to_user = _other_user(field="to", user_id=to_user_id, actor=actor)
     _lock_pair(actor.pk, to_user.pk)
-    if selectors.is_blocked_between(actor.pk, to_user.pk):
+    between = selectors.relationship(actor.pk, to_user.pk)
+    if between.blocked:
         raise errors.Blocked()
-    if selectors.are_friends(actor.pk, to_user.pk):
+    if between.friends:
         raise errors.AlreadyFriends()
     if FriendRequest.objects.filter(from_user=actor, to_user=to_user, status=Status.PENDING).exists():
         raise errors.RequestPending()
@@ -138,7 +139,7 @@ def befriend_pair(*, a: User, b: User) -> Friendship:
     if a.pk == b.pk:
         raise Invalid(_("You cannot do that with yourself."))
     _lock_pair(a.pk, b.pk)
-    if selectors.is_blocked_between(a.pk, b.pk):
+    if selectors.relationship(a.pk, b.pk).blocked:
         raise errors.Blocked()
     low, high = selectors.ordered_pair(a.pk, b.pk)
     existing = Friendship.objects.filter(user_low_id=low, user_high_id=high).first()

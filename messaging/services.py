@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
-from friends.selectors import are_friends, blocked_either_way_ids, friend_id_list, is_blocked_between
+from friends.selectors import blocked_either_way_ids, friend_id_list, relationship
 from messaging import errors, events, policies, selectors, store
 from messaging.models import (
     TEXT_MAX_LENGTH,
@@ -269,9 +269,10 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
     other = User.objects.filter(pk=other_id, is_active=True).first()
     if other is None:
         raise Invalid(fields={"user": [_("No such user.")]})
-    if is_blocked_between(actor.id, other.id):
+    between = relationship(actor.id, other.id)
+    if between.blocked:
         raise errors.Blocked()
-    if not are_friends(actor.id, other.id):
+    if not between.friends:
         raise errors.NotFriends()
     key = selectors.direct_key(actor.id, other.id)
     chat = Chat.objects.filter(direct_key=key).first()
@@ -380,10 +381,10 @@ def update_chat_settings(*, actor: User, chat_id: UUID, changes: Mapping[str, An
 
 def _check_may_send(*, actor_id: UUID, chat_id: UUID, chat_kind: str, direct_key: str | None) -> None:
     if chat_kind == Chat.Kind.DIRECT:
-        blocked, friends = store.blocked_and_friends(actor_id, _direct_other(direct_key, actor_id))
-        if blocked:
+        between = relationship(actor_id, _direct_other(direct_key, actor_id))
+        if between.blocked:
             raise errors.Blocked()
-        if not friends:
+        if not between.friends:
             raise errors.NotFriends()
     elif chat_kind == Chat.Kind.MATCH:
         from matching.selectors import match_is_open

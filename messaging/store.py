@@ -13,7 +13,6 @@ from uuid import UUID
 from django.db import connection
 
 from chaat.errors import NotFound
-from friends.models import Block, Friendship
 from messaging.models import Chat, Message, Participant
 
 _CHAT, _MESSAGE, _PARTICIPANT = (m._meta.db_table for m in (Chat, Message, Participant))
@@ -55,20 +54,6 @@ def send_context(*, actor_id: UUID, chat_id: UUID, client_id: UUID) -> SendConte
         existing_id, participant_id, visible_from_seq, kind, direct_key, language, auto = cursor.fetchone()
     return SendContext(_to_uuid(existing_id), participant_id, visible_from_seq or 1, kind or "", direct_key,
                        language or "", bool(auto))
-
-
-def blocked_and_friends(a: UUID, b: UUID) -> tuple[bool, bool]:
-    """Whether either blocked the other, and whether they are friends, in one query."""
-    low, high = (a, b) if a.int < b.int else (b, a)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {Block._meta.db_table} WHERE "  # noqa: S608
-            f"(blocker_id = %s AND blocked_id = %s) OR (blocker_id = %s AND blocked_id = %s)), "
-            f"EXISTS (SELECT 1 FROM {Friendship._meta.db_table} WHERE user_low_id = %s AND user_high_id = %s)",
-            [_uuid(a), _uuid(b), _uuid(b), _uuid(a), _uuid(low), _uuid(high)],
-        )
-        blocked, friends = cursor.fetchone()
-    return bool(blocked), bool(friends)
 
 
 def next_seq(chat_id: UUID, now: datetime) -> int:
