@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages as flash
 from django.http import HttpRequest
 
 from chaat.errors import ChaatError
@@ -19,6 +20,19 @@ def add_error(form: forms.Form, exc: ChaatError) -> None:
             placed = True
     if not placed:
         form.add_error(None, str(exc.detail))
+
+
+def error_text(exc: ChaatError) -> str:
+    """The one way the site words a domain error outside a form: for invalid input the messages
+    of the fields it names (other errors' fields may name ids), else its detail."""
+    if exc.code == "invalid" and exc.fields:
+        return " ".join(str(m) for msgs in exc.fields.values() for m in msgs)
+    return str(exc.detail)
+
+
+def flash_error(request: HttpRequest, exc: ChaatError) -> None:
+    """Show a domain error on the next page (POST-redirect-GET)."""
+    flash.error(request, error_text(exc))
 
 
 def site_url(request: HttpRequest) -> str:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import access_user, search_users
 from chaat.errors import ChaatError, NotFound
+from chaat.site import flash_error
 from friends import selectors, services
 from friends.forms import SendRequestForm, UserForm
 from friends.models import FriendRequest
@@ -36,11 +37,6 @@ def _back(request: HttpRequest) -> HttpResponse:
     query = (request.POST.get("q") or "").strip()
     url = reverse("friends")
     return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
-
-
-def _error(request: HttpRequest, exc: ChaatError) -> None:
-    texts = [str(m) for msgs in (exc.fields or {}).values() for m in msgs] or [str(exc.detail)]
-    messages.error(request, " ".join(texts))
 
 
 def _name_for(viewer: User, user_id: UUID) -> str:
@@ -105,7 +101,7 @@ def send_request(request: HttpRequest) -> HttpResponse:
         sent = services.send_friend_request(actor=request.user, to_user_id=form.cleaned_data["to"],
                                             greeting=form.cleaned_data["greeting"])
     except ChaatError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         if sent.status == FriendRequest.Status.ACCEPTED:
             messages.success(request, _("You and %(name)s are now friends.") % {"name": sent.to_user.name})
@@ -129,7 +125,7 @@ def request_action(request: HttpRequest, request_id: UUID, action: str) -> HttpR
     try:
         done = service(actor=request.user, request_id=request_id)
     except ChaatError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         text = {"accept": _("You and %(name)s are now friends."),
                 "reject": _("Request from %(name)s declined."),
@@ -150,7 +146,7 @@ def remove_friend(request: HttpRequest, user_id: UUID) -> HttpResponse:
     try:
         services.unfriend(actor=request.user, user_id=user_id)
     except ChaatError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("%(name)s is no longer your friend.") % {"name": name})
     return _back(request)
@@ -174,7 +170,7 @@ def block(request: HttpRequest) -> HttpResponse:
     try:
         services.block_user(actor=request.user, user_id=form.cleaned_data["user"])
     except ChaatError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("%(name)s is blocked.") % {"name": name})
     return _back(request)
@@ -186,7 +182,7 @@ def unblock(request: HttpRequest, user_id: UUID) -> HttpResponse:
     try:
         services.unblock_user(actor=request.user, user_id=user_id)
     except ChaatError as exc:
-        _error(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(request, _("Unblocked."))
     return _back(request)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chaat.errors import ChaatError, NotFound
+from chaat.site import flash_error
 from matching import selectors, services
 from matching.forms import FriendRequestForm, ReportForm
 from matching.models import DAILY_POINTS, Match
@@ -27,7 +28,7 @@ def _run(request: HttpRequest, action: Callable[[], Any]) -> Any:
     except NotFound as exc:
         raise Http404 from exc
     except ChaatError as exc:
-        messages.error(request, str(exc.detail))
+        flash_error(request, exc)
         return None
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from chaat.errors import ChaatError, NotFound
-from chaat.site import add_error
+from chaat.site import add_error, error_text, flash_error
 from friends.selectors import friend_id_list
 from messaging import policies, selectors, services
 from messaging.forms import EditForm, GroupForm, RenameForm
@@ -204,8 +204,7 @@ def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
                                                   kind=kind, text=data.get("text", ""), sticker=data.get("sticker"),
                                                   image=image, file=file, reply_to=reply_to)
     except ChaatError as exc:
-        detail = "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs) or str(exc.detail)
-        return _conversation(request, entry, draft=data.get("text", ""), error=detail, status=exc.status)
+        return _conversation(request, entry, draft=data.get("text", ""), error=error_text(exc), status=exc.status)
     return redirect(_chat_url(chat_id, message.seq))
 
 
@@ -244,7 +243,7 @@ def chat_start_direct(request: HttpRequest) -> HttpResponse:
     except ValueError:
         messages.error(request, _("No such user."))
     except ChaatError as exc:
-        messages.error(request, str(exc.detail))
+        flash_error(request, exc)
     else:
         return redirect(_chat_url(chat.id))
     return redirect("friends")
@@ -313,8 +312,7 @@ def _settings_action(request: HttpRequest, entry: ChatEntry) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose someone first."))
     except ChaatError as exc:
-        detail = "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs if action == "rename")
-        messages.error(request, detail or str(exc.detail))
+        flash_error(request, exc)
     return redirect("chat-settings", chat_id=chat_id)
 
 
@@ -365,7 +363,7 @@ def message_delete(request: HttpRequest, chat_id: UUID, message_id: UUID) -> Htt
     try:
         services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
     except ChaatError as exc:
-        messages.error(request, str(exc.detail))
+        flash_error(request, exc)
     return redirect(_chat_url(chat_id, message.seq))
 
 
@@ -392,5 +390,5 @@ def message_react(request: HttpRequest, chat_id: UUID, message_id: UUID) -> Http
     try:
         change(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=request.POST.get("emoji", ""))
     except ChaatError as exc:
-        messages.error(request, str(exc.detail))
+        flash_error(request, exc)
     return redirect(_chat_url(chat_id, message.seq))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chaat.errors import ChaatError
+from chaat.site import flash_error
 from messaging import services as messaging_services
 
 MUTE_CHOICES = {"1h": timedelta(hours=1), "8h": timedelta(hours=8), "1d": timedelta(days=1),
@@ -88,7 +89,7 @@ def chat_notifications(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     except ChaatError as exc:
         if exc.status == 404:
             raise Http404 from exc
-        messages.error(request, str(exc.detail))
+        flash_error(request, exc)
     else:
         messages.success(request, _("Notification settings saved."))
     return redirect("chat-settings", chat_id=chat_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chaat.errors import ChaatError, NotFound
+from chaat.site import flash_error
 from messaging import selectors as messaging_selectors
 from messaging import services as messaging_services
 from translation import services
@@ -30,7 +31,7 @@ def chat_language(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     except NotFound as exc:
         raise Http404 from exc
     except ChaatError as exc:
-        messages.error(request, "; ".join(m for msgs in (exc.fields or {}).values() for m in msgs) or str(exc.detail))
+        flash_error(request, exc)
     else:
         messages.success(request, _("Your language in this chat is saved."))
     return redirect("chat", chat_id=chat_id)
