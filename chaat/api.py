@@ -1,4 +1,4 @@
-"""Small helpers shared by the apps' DRF views."""
+"""Small helpers shared by the apps' DRF views and the websocket consumer."""
 
 from __future__ import annotations
 
@@ -6,9 +6,14 @@ from typing import Any
 
 from rest_framework import serializers
 
+from chaat.api_errors import flatten_errors
+from chaat.errors import Invalid
+
 
 def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
-    """The validated data of `data`, or DRF's ValidationError (rendered as 400 `invalid`)."""
+    """The validated data of `data`, or Invalid (400 `invalid`, `fields` naming what is wrong):
+    the one validator of the API's bodies and queries and the websocket's frames."""
     serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
+    if not serializer.is_valid():
+        raise Invalid(fields=flatten_errors(serializer.errors))
     return serializer.validated_data

@@ -28,15 +28,16 @@ DRF_CODES = {
 }
 
 
-def _flatten(detail: Any) -> dict[str, list[str]]:
+def flatten_errors(detail: Any) -> dict[str, list[str]]:
+    """DRF's nested error detail as `fields`: `{"name": [messages]}`, nested names dotted."""
     if isinstance(detail, dict):
         fields: dict[str, list[str]] = {}
         for name, value in detail.items():
             if isinstance(value, dict):
-                for sub, messages in _flatten(value).items():
+                for sub, messages in flatten_errors(value).items():
                     fields[f"{name}.{sub}"] = messages
             elif isinstance(value, list):
-                fields[name] = [str(v) if not isinstance(v, dict) else str(_flatten(v)) for v in value]
+                fields[name] = [str(v) if not isinstance(v, dict) else str(flatten_errors(v)) for v in value]
             else:
                 fields[name] = [str(value)]
         return fields
@@ -67,7 +68,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, RequestDataTooBig):
         return Response({"code": "too_large", "detail": _("The request body is too large.")}, 413)
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail)
+        fields = flatten_errors(exc.detail)
         return Response(
             {"code": "invalid", "detail": _("Some fields are not valid."), "fields": fields},
             status=status.HTTP_400_BAD_REQUEST,

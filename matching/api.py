@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chaat.api import validated
 from chaat.pagination import CURSOR_PARAMETER, page
 from matching import selectors, services
 from matching.serializers import (
@@ -64,9 +65,8 @@ class MatchEndView(APIView):
 class MatchReportView(APIView):
     @extend_schema(operation_id="match_report", request=MatchReportIn, responses={200: MatchOut})
     def post(self, request: Request, match_id: UUID) -> Response:
-        data = MatchReportIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        match = services.report_match(actor=request.user, match_id=match_id, **data.validated_data)
+        data = validated(MatchReportIn, request.data)
+        match = services.report_match(actor=request.user, match_id=match_id, **data)
         return Response(match_data(match, request.user.id))
 
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.authentication import token_digest, token_from_header, user_for_session, user_for_token_digest
 from accounts.models import User
 from chaat import layer_watch, presence, ratelimit, realtime
+from chaat.api import validated
 from chaat.errors import ChaatError, DatabaseUnavailable, Invalid, RateLimited
 from friends.selectors import friend_id_list
 from messaging import events, services
@@ -244,7 +245,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_error(frame, ChaatError())
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
-        data = self._valid(SocketMessageSendIn, frame)
+        data = validated(SocketMessageSendIn, frame)
         message = await run_sync(self._send_message)(data)
         await self.send_frame({"type": "message.ack", "client_id": str(data["client_id"]), "message": message})
 
@@ -253,11 +254,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
         return message_data(message, self.user.id)
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
-        data = self._valid(SocketTypingIn, frame)
+        data = validated(SocketTypingIn, frame)
         await run_sync(services.notify_typing)(actor=self.user, chat_id=data["chat_id"])
 
     async def on_read(self, frame: dict[str, Any]) -> None:
-        data = self._valid(SocketReadIn, frame)
+        data = validated(SocketReadIn, frame)
         await run_sync(services.mark_read)(actor=self.user, **data)
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
@@ -271,13 +272,6 @@ class ChatConsumer(AsyncWebsocketConsumer):
     }
 
     # --- helpers ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _valid(serializer_class: type, frame: dict[str, Any]) -> dict[str, Any]:
-        serializer = serializer_class(data=frame)
-        if not serializer.is_valid():
-            raise Invalid(fields={name: [str(m) for m in messages] for name, messages in serializer.errors.items()})
-        return serializer.validated_data
 
     async def send_frame(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=orjson.dumps(payload).decode())
