@@ -46,30 +46,26 @@ START_TIMEOUT = 30.0
 
 
 @dataclass
-class Server:
-    port: int
+class ChildProcess:
+    """A process of the app that a test started, with its log."""
+
     process: subprocess.Popen
     log_path: Path
+    stop_timeout = 5.0  # seconds SIGTERM is given before SIGKILL
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def ws_url(self, path: str = "/ws/") -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
-
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        """SIGTERM (uvicorn closes its sockets and finishes), SIGKILL if it hangs."""
+        """SIGTERM (the process finishes what it is doing and exits), SIGKILL if it hangs."""
         if self.process.poll() is None:
             os.kill(self.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=self.stop_timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -79,6 +75,18 @@ class Server:
             os.kill(self.pid, signal.SIGKILL)
             self.process.wait(timeout=5)
 
+
+@dataclass
+class Server(ChildProcess):
+    """A uvicorn server (uvicorn closes its sockets and finishes on SIGTERM)."""
+
+    port: int = 0
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def ws_url(self, path: str = "/ws/") -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
 
 def child_database_url() -> str:
     """DATABASE_URL of the database this test process is connected to (the test database)."""
@@ -148,33 +156,11 @@ def live_servers(transactional_db, postgres, redis, tmp_path) -> Iterator[Callab
 
 
 @dataclass
-class Worker:
-    """A `python manage.py worker` process (the background jobs), as `make run` starts it."""
+class Worker(ChildProcess):
+    """A `python manage.py worker` process (the background jobs), as `make run` starts it; on
+    SIGTERM it finishes its job first."""
 
-    process: subprocess.Popen
-    log_path: Path
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def stop(self) -> None:
-        """SIGTERM (the worker finishes its job, then exits), SIGKILL if it hangs."""
-        if self.process.poll() is None:
-            os.kill(self.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL: the worker dies at once, in the middle of whatever job it runs."""
-        if self.process.poll() is None:
-            os.kill(self.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+    stop_timeout = 10.0
 
 
 def start_worker(log_path: Path, **env: str) -> Worker:
