@@ -17,6 +17,8 @@ from django.test import Client
 
 from tests.servers import Server, live_servers, live_workers  # noqa: F401 - the fixtures, for tests/browser
 
+# Set CHAAT_SCREENSHOTS=<dir> to keep what the people in the browser tests saw (`shot`).
+SCREENSHOTS = os.environ.get("CHAAT_SCREENSHOTS")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  # A fake microphone (a beeping tone) that needs no permission prompt: voice messages.
@@ -74,3 +76,10 @@ def signed_in_page(browser, server: Server, user, *, width: int = 1200, height: 
     page.sockets = []
     page.on("websocket", lambda socket: page.sockets.append(socket.url))
     return page
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot of the page as <CHAAT_SCREENSHOTS>/<name>.png, when that is set."""
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))

@@ -3,25 +3,17 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
 from messaging import services
 from messaging.models import Message
-from tests.browser.conftest import in_thread, signed_in_page
+from tests.browser.conftest import in_thread, shot, signed_in_page
 from tests.browser.test_live_site import open_live
 from tests.factories import befriend
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = os.environ.get("CHAAT_SCREENSHOTS")  # a folder to keep the screenshots in, when set
-
-
-def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ click target is the conversation, and the notification settings pages."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from datetime import timedelta
 
@@ -14,17 +13,10 @@ from django.utils import timezone
 
 from messaging import services
 from messaging.models import Participant
-from tests.browser.conftest import in_thread, signed_in_page
+from tests.browser.conftest import in_thread, shot, signed_in_page
 from tests.factories import befriend
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = os.environ.get("CHAAT_SCREENSHOTS")  # a folder to keep the screenshots in, when set
-
-
-def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))
 
 
 @pytest.fixture

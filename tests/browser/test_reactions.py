@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import uuid
-from pathlib import Path
 
 import pytest
 
 from messaging import services
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import shot, signed_in_page
 from tests.factories import befriend
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
-
-# Set CHAAT_SCREENSHOTS=<dir> to keep what the two people saw.
-SHOTS = os.environ.get("CHAAT_SCREENSHOTS")
-
-
-def shot(page, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png")
 
 
 @pytest.fixture
