@@ -1,8 +1,10 @@
-"""Run calls at the same instant, each in its own thread with its own database connection."""
+"""Run calls at the same instant, each in its own thread with its own database connection; and wait
+for what another process does."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,3 +31,14 @@ def at_once(*calls: Callable[[], Any], timeout: float = 60) -> list[Any]:
     for thread in threads:
         thread.join(timeout)
     return results
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 15.0, what: str = "the condition") -> Any:
+    """Poll `condition` until it gives something true (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -5,7 +5,6 @@ click target is the conversation, and the notification settings pages."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from django.utils import timezone
 from messaging import services
 from messaging.models import Participant
 from tests.browser.conftest import in_thread, shot, signed_in_page
+from tests.concurrency import wait_for
 from tests.factories import befriend
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
@@ -29,16 +29,6 @@ def chats(shahn, shivam, udit):
     services.update_chat_settings(actor=shahn, chat_id=direct.id,
                                   changes={"muted_until": timezone.now() + timedelta(hours=8)})
     return group, direct
-
-
-def wait_for(condition, timeout: float = 10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
 
 
 def test_the_site_installs_and_a_push_shows_a_notification_that_opens_the_chat(chats, live_servers, chromium, shahn):

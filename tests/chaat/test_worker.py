@@ -13,18 +13,9 @@ from django_tasks_db.models import DBTaskResult
 
 from chaat import tasks
 from tests.chaat import jobs
+from tests.concurrency import wait_for
 
 pytestmark = pytest.mark.servers
-
-
-def wait_for(condition, timeout: float = 15.0, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def lines(path: Path) -> list[str]:
