@@ -30,3 +30,9 @@ def access_user(*, viewer: User, user_id: UUID) -> User:
     if user is None or (user.pk != viewer.pk and user.pk in blocked_either_way_ids(viewer.pk)):
         raise NotFound()
     return user
+
+
+def get_avatar_owner(*, name: str) -> User | None:
+    """The user whose avatar file is `avatars/<name>`, or None (the avatar view serves it to
+    signed-in users)."""
+    return User.objects.filter(avatar=f"avatars/{name}").only("avatar").first()

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import selectors, services
 from accounts.forms import (
     AvatarForm,
     DeleteAccountForm,
@@ -180,7 +180,7 @@ def avatar(request: HttpRequest, name: str) -> HttpResponse:
     """Avatars are shown to signed-in users only (session or token)."""
     if request_user(request) is None:
         return unauthorized()
-    user = User.objects.filter(avatar=f"avatars/{name}").only("avatar").first()
+    user = selectors.get_avatar_owner(name=name)
     if user is None:
         raise Http404
     return private_file(user.avatar)

@@ -79,6 +79,12 @@ FRIEND_REQUEST_PAGES = Keyset("-sent_at", "-id")
 BLOCK_PAGES = Keyset("-created_at", "-id")
 
 
+def list_friends_by_name(user: User, *, exclude: set[UUID] | frozenset = frozenset()) -> list[User]:
+    """The user's active friends but those in `exclude`, by display name (the site's pickers)."""
+    ids = [uid for uid in friend_id_list(user.id) if uid not in exclude]
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username"))
+
+
 def list_friends(user: User) -> QuerySet[User]:
     """The user's friends as one query of users, ordered by username, each annotated with
     `friends_since`. Composable: filter or slice it further (e.g. a group's member picker)."""

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from chaat.errors import ChaatError, NotFound
 from chaat.site import add_error, error_text, flash_error
-from friends.selectors import friend_id_list
+from friends.selectors import list_friends_by_name
 from messaging import policies, selectors, services
 from messaging.forms import EditForm, GroupForm, RenameForm
 from messaging.models import Message, Participant
@@ -63,11 +63,6 @@ def _message_context(entry: ChatEntry) -> dict[str, Any]:
     """What templates/messaging/_message.html needs besides the message."""
     return {"chat": entry.chat, "me": entry.participant, "may_manage": entry.may_manage,
             "my_language": entry.participant.language}
-
-
-def _friends(user: User, exclude: set[UUID] = frozenset()) -> list[User]:
-    ids = [uid for uid in friend_id_list(user.id) if uid not in exclude]
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("display_name", "username"))
 
 
 def _presence(user: User) -> dict[str, bool]:
@@ -251,7 +246,7 @@ def chat_start_direct(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_new(request: HttpRequest) -> HttpResponse:
-    friends = _friends(request.user)
+    friends = list_friends_by_name(request.user)
     form = GroupForm(request.POST or None, friends=friends)
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,7 +280,7 @@ def chat_settings(request: HttpRequest, chat_id: UUID) -> HttpResponse:
         "entry": entry,
         "rows": rows,
         "rename_form": RenameForm(initial={"name": entry.chat.name}),
-        "addable": _friends(request.user, exclude={p.user_id for p in members}) if entry.may_manage else [],
+        "addable": list_friends_by_name(request.user, exclude={p.user_id for p in members}) if entry.may_manage else [],
         "nav": "chats",
     }
     return render(request, "messaging/settings.html", context)
