@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import User
 from accounts.serializers import MeOut, UserOut
 from friends.models import Block, FriendRequest, Friendship
-from messaging.models import Message, Participant
-from messaging.selectors import attach_reactions
+from messaging.models import Participant
+from messaging.selectors import attach_reactions, visible_messages_of
 from messaging.serializers import MessageOut
 
 
@@ -78,10 +78,7 @@ def export_data(*, user: User) -> dict[str, Any]:
         members[member.chat_id].append(member.user)
     for participation in participations:
         participation.members = members[participation.chat_id]
-    # One filter() call, so both conditions use the same join to the user's participation.
-    messages = Message.objects.filter(
-        chat__participants__user=user, seq__gte=F("chat__participants__visible_from_seq")
-    ).select_related("sender", "sticker").order_by("chat_id", "seq")
+    messages = visible_messages_of(user).select_related("sender", "sticker").order_by("chat_id", "seq")
     messages = attach_reactions(list(messages))
     return ExportOut({
         "exported_at": timezone.now(),

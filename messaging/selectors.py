@@ -56,6 +56,13 @@ def visible_messages(participant: Participant) -> QuerySet[Message]:
     return Message.objects.filter(chat_id=participant.chat_id, seq__gte=participant.visible_from_seq)
 
 
+def visible_messages_of(user: User) -> QuerySet[Message]:
+    """`visible_messages` over every chat the user is in (the data export)."""
+    # One filter() call, so both conditions use the same join to the user's participation.
+    return Message.objects.filter(chat__participants__user=user,
+                                  seq__gte=F("chat__participants__visible_from_seq"))
+
+
 def may_see(participant: Participant, seq: int) -> bool:
     """`visible_messages` for a message already in hand."""
     return seq >= participant.visible_from_seq
