@@ -70,7 +70,7 @@ fuzz: install-dev
 # lost / doubled, p99 latency per minute and server RSS. DATABASE_URL must name a scratch
 # PostgreSQL database; SOAK_CLIENTS and SOAK_MINUTES shorten it.
 soak: install-dev
-	$(PY) -m tests.hardening.soak
+	$(PY) -m bench.soak
 
 # Benchmarks of the production stack (bench/, docs/PERFORMANCE.md). They start and stop their own
 # server and database on the local PostgreSQL and Redis; BENCH_POSTGRES_URL / BENCH_REDIS_URL override.

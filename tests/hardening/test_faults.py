@@ -122,8 +122,8 @@ def test_a_database_outage_answers_503_at_once_and_the_app_recovers_by_itself(
 
 def make_clients(n: int, servers: list[str], ledger):
     """n users in pairs, each pair with a direct chat; client i is homed on server i % len."""
+    from bench.chatload import ChatClient
     from tests.factories import UserFactory
-    from tests.hardening.chatload import ChatClient
 
     users = [UserFactory(username=f"load{i}") for i in range(n)]
     chats: dict[int, list[str]] = {i: [] for i in range(n)}
@@ -140,7 +140,7 @@ def test_redis_stopped_mid_run_sends_still_succeed_sockets_close_and_catch_up_fi
         live_servers, private_redis):
     from asgiref.sync import async_to_sync
 
-    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+    from bench.chatload import Ledger, compare_with_database, run_traffic
 
     servers = live_servers(2, REDIS_URL=private_redis.url, CHANNEL_PREFIX="f1")
     ledger = Ledger()
@@ -186,7 +186,7 @@ def test_redis_stopped_mid_run_sends_still_succeed_sockets_close_and_catch_up_fi
 def test_a_server_killed_while_clients_send_loses_no_acknowledged_message(live_servers):
     from asgiref.sync import async_to_sync
 
-    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+    from bench.chatload import Ledger, compare_with_database, run_traffic
 
     doomed, survivor = live_servers(2)
     ledger = Ledger()
@@ -232,7 +232,7 @@ def test_redis_slow_or_blackholed_sends_still_succeed_in_bounded_time_and_everyt
         live_servers, redis_proxy, udit, kai):
     from asgiref.sync import async_to_sync
 
-    from tests.hardening.chatload import Ledger, compare_with_database, run_traffic
+    from bench.chatload import Ledger, compare_with_database, run_traffic
 
     servers = live_servers(2, REDIS_URL=f"redis://127.0.0.1:{redis_proxy.port}/0", CHANNEL_PREFIX="f2")
     ledger = Ledger()

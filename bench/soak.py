@@ -7,7 +7,7 @@ deliveries, lost (must be 0), doubled (must be 0), p99 send-to-delivery latency 
 servers' RSS at start and end. Exit status 1 when anything was lost or doubled.
 
     DATABASE_URL=postgres://.../chaat_soak REDIS_URL=redis://127.0.0.1:6379/9 \\
-        python -m tests.hardening.soak --clients 500 --minutes 10
+        python -m bench.soak --clients 500 --minutes 10
 
 The database is migrated and gets fresh users (named after the run) each time; use a scratch one.
 """
@@ -34,9 +34,9 @@ from django.core.management import call_command  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import issue_token  # noqa: E402
+from bench.chatload import ChatClient, Ledger, compare_with_database, run_traffic  # noqa: E402
 from friends.services import befriend_pair  # noqa: E402
 from messaging import services as messaging  # noqa: E402
-from tests.hardening.chatload import ChatClient, Ledger, compare_with_database, run_traffic  # noqa: E402
 from tests.servers import start_server  # noqa: E402
 
 GROUP_SIZE = 10
