@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from messaging import services
 from tests.factories import PASSWORD
+from tests.messaging.conftest import circle  # noqa: F401 - the fixture: shahn's friends
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def chromium(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("needs Chromium")
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # still plain synchronous code (Playwright's documented setting for Django tests).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
 
 def signed_in(chromium, live_server, user):
     page = chromium.new_context().new_page()
@@ -42,7 +24,7 @@ def signed_in(chromium, live_server, user):
 
 
 @pytest.fixture
-def direct(shahn, shivam, udit, circle):
+def direct(shahn, shivam, udit, circle):  # noqa: F811 - the imported fixture
     """Made before the browser starts: Playwright's event loop would keep its events from going out."""
     return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
