@@ -4,13 +4,11 @@ tone of the given length in each accepted container and codec, cached per run.""
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.conftest import installed
 
 # container extension -> ffmpeg codec options, and the type Chaat reads from the bytes
 FORMATS = {
@@ -22,12 +20,7 @@ FORMATS = {
 
 
 def need_ffmpeg() -> str:
-    path = shutil.which("ffmpeg")
-    if path is None:
-        if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1":
-            pytest.fail("ffmpeg is required in CI (.ci/run installs it)")
-        pytest.skip("needs ffmpeg to make audio files (apt-get install ffmpeg)")
-    return path
+    return installed("ffmpeg", "it makes the audio files: apt-get install ffmpeg")
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -66,13 +67,21 @@ def api():
     return client_for
 
 
-def _require(what: str, available: bool) -> None:
-    """Skip where the embedded default lacks `what`; in CI (CHAAT_REQUIRE_SERVICES=1) fail."""
+def _require(what: str, available: bool, hint: str = "set DATABASE_URL / REDIS_URL") -> None:
+    """Skip where this machine lacks `what`; in CI (CHAAT_REQUIRE_SERVICES=1) fail: .ci/run
+    provides everything, so a missing piece there is a broken CI, never a silent skip."""
     if available:
         return
     if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{what} is required in CI but not configured")
-    pytest.skip(f"needs {what} (set DATABASE_URL / REDIS_URL)")
+        pytest.fail(f"{what} is required in CI but missing ({hint})")
+    pytest.skip(f"needs {what} ({hint})")
+
+
+def installed(program: str, hint: str) -> str:
+    """The path of a program the test runs (Chromium, ffmpeg, msgfmt), by the rule of _require."""
+    path = shutil.which(program)
+    _require(program, path is not None, hint)
+    return path
 
 
 @pytest.fixture

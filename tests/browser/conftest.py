@@ -5,7 +5,6 @@ is the real one."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 
+from tests.conftest import installed
 from tests.servers import Server, live_servers, live_workers  # noqa: F401 - the fixtures, for tests/browser
 
 # Set CHAAT_SCREENSHOTS=<dir> to keep what the people in the browser tests saw (`shot`).
@@ -28,10 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture
 def chromium(monkeypatch) -> Iterator[Any]:
     """A headless Chromium. Skipped where it is not installed, unless CI requires it."""
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{CHROMIUM} is required in CI (.ci/run installs it)")
-        pytest.skip(f"needs {CHROMIUM}")
+    installed(CHROMIUM, "Debian's chromium: apt-get install chromium")
     # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
     # still plain synchronous code (Playwright's documented setting for Django tests).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")

@@ -4,24 +4,20 @@ format strings) passes and no message is left untranslated or fuzzy."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.conftest import installed
+
 CATALOGUES = sorted(Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"))
 
 
 @pytest.fixture(scope="module")
 def msgfmt() -> str:
-    found = shutil.which("msgfmt")
-    if found is None:
-        if os.environ.get("CHAAT_REQUIRE_SERVICES") == "1":
-            pytest.fail("gettext's msgfmt is required in CI (.ci/run installs it)")
-        pytest.skip("needs gettext's msgfmt")
-    return found
+    return installed("msgfmt", "gettext: apt-get install gettext")
 
 
 def test_there_is_a_catalogue_for_each_language_but_english():
