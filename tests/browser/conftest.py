@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.conftest import installed
+from tests.factories import PASSWORD
 from tests.servers import Server, live_servers, live_workers  # noqa: F401 - the fixtures, for tests/browser
 
 # Set CHAAT_SCREENSHOTS=<dir> to keep what the people in the browser tests saw (`shot`).
@@ -80,3 +81,18 @@ def shot(page, name: str) -> None:
     if SCREENSHOTS:
         os.makedirs(SCREENSHOTS, exist_ok=True)
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"))
+
+
+def signed_in(chromium, live_server, user):
+    """A page signed in through the login form of pytest-django's `live_server` (no websocket:
+    that server speaks only HTTP). Uncaught JavaScript errors are collected in `page.errors`."""
+    page = chromium.new_context().new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/chats")
+    page.errors = errors
+    return page

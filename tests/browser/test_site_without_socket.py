@@ -5,23 +5,10 @@ from __future__ import annotations
 import pytest
 
 from messaging import services
-from tests.factories import PASSWORD
+from tests.browser.conftest import signed_in
 from tests.messaging.conftest import circle  # noqa: F401 - the fixture: shahn's friends
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-def signed_in(chromium, live_server, user):
-    page = chromium.new_context().new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(error))
-    page.goto(f"{live_server.url}/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/chats")
-    page.errors = errors
-    return page
-
 
 @pytest.fixture
 def direct(shahn, shivam, udit, circle):  # noqa: F811 - the imported fixture

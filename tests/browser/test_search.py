@@ -7,13 +7,14 @@ import uuid
 import pytest
 
 from messaging import services
-from tests.messaging.test_browser import chromium, signed_in  # noqa: F401 - the fixture
+from tests.browser.conftest import signed_in
+from tests.messaging.conftest import circle  # noqa: F401 - the fixture: shahn's friends
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def history(shahn, shivam, circle):
+def history(shahn, shivam, circle):  # noqa: F811 - the imported fixture
     """60 messages, the one to find early on (made before the browser starts)."""
     chat = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
     for i in range(60):
@@ -22,7 +23,7 @@ def history(shahn, shivam, circle):
     return chat
 
 
-def test_a_search_from_the_top_bar_opens_the_conversation_at_the_message(history, chromium, live_server, shahn):  # noqa: F811
+def test_a_search_from_the_top_bar_opens_the_conversation_at_the_message(history, chromium, live_server, shahn):
     page = signed_in(chromium, live_server, shahn)
     page.fill("#header-search-q", "noodles")
     page.press("#header-search-q", "Enter")
