@@ -57,28 +57,6 @@ def vocabulary(size: int = 5000) -> list[str]:
     return words
 
 
-def _insert_select(model, computed: dict[str, str], source: str, params: dict) -> None:
-    """INSERT INTO model's table SELECT `computed` FROM `source`; every other column gets NULL or
-    the field's default, so columns added later keep this working."""
-    from django.db import connection
-
-    columns, values = [], []
-    for f in model._meta.concrete_fields:
-        if f.column not in computed and f.db_returning:
-            continue  # an auto-incremented id: the database numbers it
-        columns.append(connection.ops.quote_name(f.column))
-        if f.column in computed:
-            values.append(computed[f.column])
-        elif f.null:
-            values.append("NULL")
-        else:
-            params[f"default_{f.column}"] = f.get_db_prep_save(f.get_default(), connection)
-            values.append(f"%(default_{f.column})s")
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
-                       f"SELECT {', '.join(values)} FROM {source}", params)
-
-
 def seed_corpus(*, searcher: seed.Person, peer: seed.Person, chats: int, per_chat: int) -> None:
     from django.db import connection, transaction
 
@@ -94,18 +72,18 @@ def seed_corpus(*, searcher: seed.Person, peer: seed.Person, chats: int, per_cha
         cursor.execute("DROP INDEX messaging_message_search")
         cursor.execute("CREATE TEMP TABLE bench_search_chats ON COMMIT DROP AS SELECT n, gen_random_uuid() AS id, "
                        "n %% 10 = 0 AS searched FROM generate_series(1, %(chats)s) n", params)
-        _insert_select(Chat, {"id": "c.id", "kind": "'group'", "name": "'search ' || c.n", "created_at": "now()",
+        seed.insert_select(Chat, {"id": "c.id", "kind": "'group'", "name": "'search ' || c.n", "created_at": "now()",
                               "last_seq": "%(per_chat)s", "last_message_at": "now()"},
                        "bench_search_chats c", params)
         member = {"chat_id": "c.id", "joined_at": "now()", "last_read_seq": "%(per_chat)s",
                   "visible_from_seq": "1"}
-        _insert_select(Participant, {**member, "user_id": "%(peer)s", "role": "'owner'"},
+        seed.insert_select(Participant, {**member, "user_id": "%(peer)s", "role": "'owner'"},
                        "bench_search_chats c", params)
-        _insert_select(Participant, {**member, "user_id": "%(searcher)s", "role": "'member'"},
+        seed.insert_select(Participant, {**member, "user_id": "%(searcher)s", "role": "'member'"},
                        "bench_search_chats c WHERE c.searched", params)
         text = ("(SELECT string_agg((%(vocab)s::text[])[1 + floor(power(random(), 3) * %(vocab_size)s)::int], ' ') "
                 "FROM generate_series(1, 4 + (s.n + c.n) %% 9) AS w(i))")
-        _insert_select(Message, {
+        seed.insert_select(Message, {
             "id": "gen_random_uuid()", "chat_id": "c.id", "seq": "s.n", "kind": "'text'",
             "sender_id": "CASE WHEN c.searched AND s.n %% 2 = 0 THEN %(searcher)s::uuid ELSE %(peer)s::uuid END",
             "text": f"{text} || {planted}",

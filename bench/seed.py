@@ -106,6 +106,28 @@ def direct_chat(a: Person, b: Person) -> uuid.UUID:
     return chat.id
 
 
+def insert_select(model, computed: dict[str, str], source: str, params: dict) -> None:
+    """INSERT INTO model's table SELECT `computed` FROM `source`; every other column gets NULL or
+    the field's default, so columns added later keep this working."""
+    from django.db import connection
+
+    columns, values = [], []
+    for f in model._meta.concrete_fields:
+        if f.column not in computed and f.db_returning:
+            continue  # an auto-incremented id: the database numbers it
+        columns.append(connection.ops.quote_name(f.column))
+        if f.column in computed:
+            values.append(computed[f.column])
+        elif f.null:
+            values.append("NULL")
+        else:
+            params[f"default_{f.column}"] = f.get_db_prep_save(f.get_default(), connection)
+            values.append(f"%(default_{f.column})s")
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
+                       f"SELECT {', '.join(values)} FROM {source}", params)
+
+
 def fill_messages(chat_id: uuid.UUID, senders: list[Person], count: int, text: str = "seeded history") -> None:
     """Append `count` text messages to the chat, senders alternating, in one statement (see the
     module docstring: set-up only). Seqs continue gap-free from the chat's `last_seq`. Call
@@ -126,26 +148,10 @@ def fill_messages(chat_id: uuid.UUID, senders: list[Person], count: int, text: s
     }
     params: dict[str, Any] = {"chat": chat_id, "senders": sender_ids, "k": len(sender_ids),
                               "text": text, "count": count}
-    columns, values = [], []
-    # Every other column gets NULL or the model's default, so fields added later keep this working.
-    for f in Message._meta.concrete_fields:
-        columns.append(connection.ops.quote_name(f.column))
-        if f.column in computed:
-            values.append(computed[f.column])
-        elif f.null:
-            values.append("NULL")
-        else:
-            params[f.column] = f.get_db_prep_save(f.get_default(), connection)
-            values.append(f"%({f.column})s")
-    table = Message._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"SELECT last_seq FROM {Chat._meta.db_table} WHERE id = %s FOR UPDATE", [chat_id])  # noqa: S608
         params["start"] = cursor.fetchone()[0]
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} "  # noqa: S608
-            "FROM generate_series(1, %(count)s) AS n",
-            params,
-        )
+        insert_select(Message, computed, "generate_series(1, %(count)s) AS n", params)
         cursor.execute(f"UPDATE {Chat._meta.db_table} SET last_seq = %s, last_message_at = now() WHERE id = %s",  # noqa: S608
                        [params["start"] + count, chat_id])
 
