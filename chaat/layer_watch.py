@@ -8,6 +8,11 @@ through the layer every LAYER_PROBE_INTERVAL seconds; when two in a row do not c
 every socket of the process is closed with CLOSE_RESYNC. Clients reconnect (once Redis is back: a
 socket cannot open without it) and catch up with `?after=<seq>`, as the contract asks of them after
 any disconnection.
+
+When the probes come back after that, the subscriptions themselves are suspect: one written while
+Redis hung may never have reached it, and the layer would count it as made. So the layer's pub/sub
+connections are dropped and made again (every subscription with them), and the sockets that opened
+in between are closed once more to catch up.
 """
 
 from __future__ import annotations
@@ -37,22 +42,31 @@ class LayerWatch:
     async def run(self) -> None:
         layer = get_channel_layer()
         channel, failures = None, 0
-        while self.sockets:
+        # Once probes fail, they go on until the layer is back and repaired, even with no socket
+        # left: the sockets that open later must not inherit the swallowed subscriptions.
+        while self.sockets or failures:
             await asyncio.sleep(settings.LAYER_PROBE_INTERVAL)
             try:
                 channel = channel or await layer.new_channel("probe.")
                 await layer.send(channel, {"type": "probe"})
                 await asyncio.wait_for(layer.receive(channel), settings.LAYER_PROBE_TIMEOUT)
-                failures = 0
             except Exception:
                 # A cancelled receive gives its channel up: take a new one next time.
                 channel, failures = None, failures + 1
                 # One late probe may be a burst of work (thousands of sockets joining at once);
                 # two in a row is Redis away.
                 if failures >= FAILURES_TO_CLOSE:
-                    logger.warning("channel layer probes failed: closing %d sockets", len(self.sockets))
-                    await asyncio.gather(*(socket.close(code=CLOSE_RESYNC) for socket in list(self.sockets)),
-                                         return_exceptions=True)
+                    await self.close_all("channel layer probes failed")
+                continue
+            if failures >= FAILURES_TO_CLOSE:
+                await layer.resubscribe()
+                await self.close_all("channel layer back")
+            failures = 0
+
+    async def close_all(self, why: str) -> None:
+        logger.warning("%s: closing %d sockets", why, len(self.sockets))
+        await asyncio.gather(*(socket.close(code=CLOSE_RESYNC) for socket in list(self.sockets)),
+                             return_exceptions=True)
 
 
 _watches: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LayerWatch] = weakref.WeakKeyDictionary()

@@ -58,6 +58,9 @@ class BoundedRedisChannelLayer(_BoundedCalls, RedisChannelLayer):
         super().__init__(*args, **kwargs)
         self.call_timeout = call_timeout
 
+    async def resubscribe(self) -> None:
+        """Nothing to repair: this layer's channels are lists in Redis, not subscriptions."""
+
 
 class BoundedRedisPubSubChannelLayer(_BoundedCalls, RedisPubSubChannelLayer):
     def __init__(self, *args: Any, call_timeout: float = 1.0, **kwargs: Any) -> None:
@@ -67,3 +70,15 @@ class BoundedRedisPubSubChannelLayer(_BoundedCalls, RedisPubSubChannelLayer):
     def _unbounded(self, name: str) -> Callable[..., Any]:
         # The pub/sub layer has one inner layer per event loop and no methods of its own.
         return getattr(self._get_layer(), name)
+
+    async def resubscribe(self) -> None:
+        """Drop this event loop's pub/sub connections, so that redis-py reconnects and subscribes
+        again to every channel and group it knows.
+
+        A SUBSCRIBE is only written, never answered, so one that a hung Redis (or a proxy in
+        between) swallowed goes unnoticed: the layer counts the group as joined, and every later
+        socket of that group on this process would wait for events that never come (F2)."""
+        for shard in self._get_layer()._shards:
+            pubsub = shard._pubsub
+            if pubsub is not None and pubsub.connection is not None:
+                await pubsub.connection.disconnect()
