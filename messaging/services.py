@@ -499,10 +499,13 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
             storage.delete(name)
         raise
     recipients = store.member_ids(chat_id)
-    if context.chat_kind == Chat.Kind.DIRECT and len(recipients) < 2:
+    returned = context.chat_kind == Chat.Kind.DIRECT and len(recipients) < 2
+    if returned:
         recipients.append(_return_to_direct_chat(chat_id, context.direct_key, actor.id, message.seq))
     realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
-    push_message_on_commit(message_id=message.id)
+    # Most chats have nobody to push to: queueing the job anyway cost every send a transaction.
+    if context.push_audience or returned:
+        push_message_on_commit(message_id=message.id)
     if context.auto_translate:
         translation_services.translate_in_background(message)
     return message, True

@@ -14,8 +14,9 @@ from django.db import connection
 
 from chaat.errors import NotFound
 from messaging.models import Chat, Message, Participant
+from notifications.models import PushSubscription
 
-_CHAT, _MESSAGE, _PARTICIPANT = (m._meta.db_table for m in (Chat, Message, Participant))
+_CHAT, _MESSAGE, _PARTICIPANT, _PUSH = (m._meta.db_table for m in (Chat, Message, Participant, PushSubscription))
 
 
 def _uuid(value: UUID) -> UUID | str:
@@ -38,6 +39,7 @@ class SendContext:
     direct_key: str | None
     language: str  # the sender's language in the chat (what a text is written in by default)
     auto_translate: bool  # some member reads the chat with auto_translate on
+    push_audience: bool  # some other member has a push subscription (else no push job is queued)
 
 
 def send_context(*, actor_id: UUID, chat_id: UUID, client_id: UUID) -> SendContext:
@@ -45,15 +47,17 @@ def send_context(*, actor_id: UUID, chat_id: UUID, client_id: UUID) -> SendConte
         cursor.execute(
             f"SELECT (SELECT m.id FROM {_MESSAGE} m WHERE m.sender_id = %s AND m.client_id = %s), "  # noqa: S608
             f"p.id, p.visible_from_seq, c.kind, c.direct_key, p.language, "
-            f"EXISTS (SELECT 1 FROM {_PARTICIPANT} r WHERE r.chat_id = p.chat_id AND r.auto_translate) "
+            f"EXISTS (SELECT 1 FROM {_PARTICIPANT} r WHERE r.chat_id = p.chat_id AND r.auto_translate), "
+            f"EXISTS (SELECT 1 FROM {_PARTICIPANT} r JOIN {_PUSH} s ON s.user_id = r.user_id "
+            f"WHERE r.chat_id = p.chat_id AND r.user_id <> p.user_id) "
             f"FROM (SELECT 1) AS one "
             f"LEFT JOIN {_PARTICIPANT} p ON p.chat_id = %s AND p.user_id = %s "
             f"LEFT JOIN {_CHAT} c ON c.id = p.chat_id",
             [_uuid(actor_id), _uuid(client_id), _uuid(chat_id), _uuid(actor_id)],
         )
-        existing_id, participant_id, visible_from_seq, kind, direct_key, language, auto = cursor.fetchone()
+        existing_id, participant_id, visible_from_seq, kind, direct_key, language, auto, push = cursor.fetchone()
     return SendContext(_to_uuid(existing_id), participant_id, visible_from_seq or 1, kind or "", direct_key,
-                       language or "", bool(auto))
+                       language or "", bool(auto), bool(push))
 
 
 def next_seq(chat_id: UUID, now: datetime) -> int:

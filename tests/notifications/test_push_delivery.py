@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from chaat import presence
 from messaging.models import Message
@@ -47,6 +48,22 @@ def test_a_member_gets_the_payload_encrypted_for_their_subscription(api, shahn, 
     assert received.decrypt(keys) == {
         "type": "message", "chat_id": group["id"], "seq": message["seq"], "title": "Shahn · Lunch",
         "body": "Lunch at one?", "url": f"/chats/{group['id']}", "icon": "/static/icons/icon-192.png"}
+
+
+def test_a_push_job_is_queued_only_when_another_member_has_a_subscription(
+        api, shahn, shivam, group, push_service, django_capture_on_commit_callbacks):
+    def queued(message_id) -> bool:
+        return DBTaskResult.objects.filter(task_path="notifications.tasks.push_new_message",
+                                           args_kwargs__kwargs__message_id=message_id).exists()
+
+    subscribe(api(shahn), push_service, "/push/shahn")  # the sender's own does not count
+    with django_capture_on_commit_callbacks(execute=True):
+        alone = send(api(shahn), group["id"], "Anyone?").json()
+    assert not queued(alone["id"])
+    subscribe(api(shivam), push_service, "/push/shivam")
+    with django_capture_on_commit_callbacks(execute=True):
+        heard = send(api(shahn), group["id"], "Shivam?").json()
+    assert queued(heard["id"])
 
 
 def test_the_sender_and_members_with_none_or_muted_get_nothing(api, shahn, shivam, udit, group, push_service):
