@@ -16,8 +16,8 @@ from rest_framework import serializers
 from accounts.models import User
 from accounts.serializers import MeOut, UserOut
 from friends.models import Block, FriendRequest, Friendship
-from messaging.models import Participant
-from messaging.selectors import attach_reactions, visible_messages_of
+from messaging.models import Message, Participant
+from messaging.selectors import attach_reactions
 from messaging.serializers import MessageOut
 
 
@@ -78,7 +78,7 @@ def export_data(*, user: User) -> dict[str, Any]:
         members[member.chat_id].append(member.user)
     for participation in participations:
         participation.members = members[participation.chat_id]
-    messages = visible_messages_of(user).select_related("sender", "sticker").order_by("chat_id", "seq")
+    messages = Message.objects.visible_to_member(user).select_related("sender", "sticker").order_by("chat_id", "seq")
     messages = attach_reactions(list(messages))
     return ExportOut({
         "exported_at": timezone.now(),

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,30 @@ class FormerMember(models.Model):
         return f"{self.user_id} left {self.chat_id}"
 
 
+# Who may see which message, the one place of the rule: a member sees the messages of their chat
+# from their participation's `visible_from_seq` on (a direct chat that came back, a group they
+# returned to, show nothing from before). The querysets below and `Participant.sees` are its
+# forms; VISIBLE_SQL is the same rule for the statements written out in SQL (search).
+VISIBLE_SQL = "{message}.seq >= {participant}.visible_from_seq"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def seeing(self, message: Message) -> ParticipantQuerySet:
+        """The participations whose member may see `message`."""
+        return self.filter(chat_id=message.chat_id, visible_from_seq__lte=message.seq)
+
+
+class MessageQuerySet(models.QuerySet):
+    def visible_to(self, participant: Participant) -> MessageQuerySet:
+        """The messages of the participant's chat that its member may see."""
+        return self.filter(chat_id=participant.chat_id, seq__gte=participant.visible_from_seq)
+
+    def visible_to_member(self, user: Any) -> MessageQuerySet:
+        """The messages of every chat the user is in that they may see (the data export)."""
+        # One filter() call, so both conditions use the same join to the user's participation.
+        return self.filter(chat__participants__user=user, seq__gte=F("chat__participants__visible_from_seq"))
+
+
 class Participant(models.Model):
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")
@@ -97,6 +122,8 @@ class Participant(models.Model):
     notify = models.CharField(max_length=8, choices=Notify.choices, default=Notify.ALL)
     muted_until = models.DateTimeField(null=True, blank=True)
 
+    objects = ParticipantQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["chat", "user"], name="participant_once_per_chat"),
@@ -105,6 +132,10 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.chat_id} ({self.role})"
+
+    def sees(self, seq: int) -> bool:
+        """Whether the member may see the message `seq` of this chat (a message in hand)."""
+        return seq >= self.visible_from_seq
 
 
 class Message(models.Model):
@@ -148,6 +179,8 @@ class Message(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Ids (str) of the members the text names as @username, the sender left out (see Mention).
     mentions = models.JSONField(default=list, blank=True)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         constraints = [

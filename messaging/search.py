@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from chaat.errors import Invalid
 from chaat.pagination import Keyset
-from messaging.models import Message, Participant
+from messaging.models import VISIBLE_SQL, Message, Participant
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 50
@@ -98,6 +98,7 @@ def search_messages(*, user: User, q: str, chat_id: UUID | None = None, sender_i
 # GIN scan per chat of the searcher), then each candidate is checked against the query parsed in
 # its own language, which is what decides. Only the page's rows get a headline.
 
+_VISIBLE = VISIBLE_SQL.format(message="m", participant="p")
 _PG_CONFIG = ("CASE {lang} WHEN 'en' THEN 'english'::regconfig WHEN 'de' THEN 'german'::regconfig "
               "WHEN 'es' THEN 'spanish'::regconfig ELSE 'simple'::regconfig END")
 # The query parsed in the message's language. Each branch has constant arguments, so the planner
@@ -145,7 +146,7 @@ def postgres_query(*, user_id: UUID, q: str, chat_id: UUID | None = None, sender
                                  'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')
           FROM (SELECT m.id, m.lang, m.text, m.created_at
                   FROM messaging_participant p
-                  JOIN messaging_message m ON m.chat_id = p.chat_id AND m.seq >= p.visible_from_seq
+                  JOIN messaging_message m ON m.chat_id = p.chat_id AND {_VISIBLE}
                  WHERE p.user_id = %(user)s
                    AND {_PG_MATCH}
                    AND m.deleted_at IS NULL
@@ -220,7 +221,7 @@ def _search_sqlite(user_id: UUID, q: str, chat_id: UUID | None, sender_id: UUID 
           JOIN messaging_message m ON m.id = d.message_id
           JOIN messaging_participant p ON p.chat_id = m.chat_id AND p.user_id = %s
          WHERE messaging_message_fts MATCH %s
-           AND m.seq >= p.visible_from_seq
+           AND {_VISIBLE}
            AND m.deleted_at IS NULL
            {" ".join(filters)}
          ORDER BY m.created_at DESC, m.id DESC

@@ -49,23 +49,9 @@ class ChatEntry:
 
 
 def visible_messages(participant: Participant) -> QuerySet[Message]:
-    """The messages of the participant's chat that they may see, the one place of the rule: from
-    their `visible_from_seq` on (a direct chat that came back, a group they returned to, show
-    nothing from before). `may_see` is the same rule for a message in hand, `viewers_of` its
-    other side (who may see a message)."""
-    return Message.objects.filter(chat_id=participant.chat_id, seq__gte=participant.visible_from_seq)
-
-
-def visible_messages_of(user: User) -> QuerySet[Message]:
-    """`visible_messages` over every chat the user is in (the data export)."""
-    # One filter() call, so both conditions use the same join to the user's participation.
-    return Message.objects.filter(chat__participants__user=user,
-                                  seq__gte=F("chat__participants__visible_from_seq"))
-
-
-def may_see(participant: Participant, seq: int) -> bool:
-    """`visible_messages` for a message already in hand."""
-    return seq >= participant.visible_from_seq
+    """The messages of the participant's chat that they may see (the rule and its other forms:
+    messaging/models.py, VISIBLE_SQL)."""
+    return Message.objects.visible_to(participant)
 
 
 def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) -> Participant:
@@ -81,11 +67,16 @@ def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) ->
     return participant
 
 
+def _after_marker() -> Greatest:
+    """The last seq a participation (of the outer query) needs no more: read, or before what they may see."""
+    return Greatest(OuterRef("last_read_seq"), OuterRef("visible_from_seq") - 1)
+
+
 def _unread_subquery() -> Subquery:
     others_after_marker = (
         Message.objects.filter(
             chat_id=OuterRef("chat_id"),
-            seq__gt=Greatest(OuterRef("last_read_seq"), OuterRef("visible_from_seq") - 1),
+            seq__gt=_after_marker(),
             deleted_at__isnull=True,
         )
         .exclude(kind=Message.Kind.SYSTEM)
@@ -104,7 +95,7 @@ def _unread_mentions_subquery() -> Subquery:
         Mention.objects.filter(
             user_id=OuterRef("user_id"),
             chat_id=OuterRef("chat_id"),
-            seq__gt=Greatest(OuterRef("last_read_seq"), OuterRef("visible_from_seq") - 1),
+            seq__gt=_after_marker(),
         )
         .order_by()
         .values("chat_id")
@@ -154,7 +145,7 @@ def _entries(participations: QuerySet[Participant] | list[Participant]) -> list[
             "sender", "sticker"
         )
     }
-    shown = [(p, None if p.chat_id not in last or not may_see(p, last[p.chat_id].seq) else last[p.chat_id])
+    shown = [(p, None if p.chat_id not in last or not p.sees(last[p.chat_id].seq) else last[p.chat_id])
              for p in rows]
     shown = with_translations(shown)  # one query, only when a reader has auto_translate on
     entries = [ChatEntry(p.chat, p, members[p.chat_id], message, p.unread, p.unread_mentions)
@@ -304,8 +295,7 @@ def chats_by_id(*, user: User, chat_ids: list[UUID]) -> dict[UUID, ChatEntry]:
 
 def viewers_of(message: Message) -> list[UUID]:
     """The members who may see this message (those who joined or returned after it may not)."""
-    return list(Participant.objects.filter(chat_id=message.chat_id, visible_from_seq__lte=message.seq)
-                .values_list("user_id", flat=True))
+    return list(Participant.objects.seeing(message).values_list("user_id", flat=True))
 
 
 def access_message(*, participant: Participant, message_id: UUID, lock: bool = False) -> Message:

@@ -463,8 +463,8 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     if lang is not None and lang not in dict(settings.LANGUAGES):
         raise Invalid(fields={"lang": [_("Not one of the site's languages.")]})
     if reply_to is not None:
-        if not Message.objects.filter(pk=reply_to, chat_id=chat_id,
-                                      seq__gte=context.visible_from_seq).exists():
+        sender = Participant(id=context.participant_id, chat_id=chat_id, visible_from_seq=context.visible_from_seq)
+        if not Message.objects.visible_to(sender).filter(pk=reply_to).exists():
             raise Invalid(fields={"reply_to": [_("No such message in this chat.")]})
         message.reply_to_id = reply_to
     if kind == Message.Kind.TEXT:

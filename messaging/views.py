@@ -55,7 +55,7 @@ def _quote_visible_replies(items: list[Message], participant: Participant) -> li
     """A reply shows what it answers, unless that is older than what this member may see."""
     for message in items:
         quoted = message.reply_to
-        message.quoted = quoted if quoted is not None and selectors.may_see(participant, quoted.seq) else None
+        message.quoted = quoted if quoted is not None and participant.sees(quoted.seq) else None
     return items
 
 

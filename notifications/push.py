@@ -91,7 +91,7 @@ def deliveries(*, message_id: UUID | str) -> Iterator[tuple[str, dict[str, Any]]
     if message is None:  # deleted (or the chat gone) before the worker came to it
         return
     members = [p for p in Participant.objects.select_related("user")
-               .filter(chat_id=message.chat_id, visible_from_seq__lte=message.seq, user__is_active=True)
+               .seeing(message).filter(user__is_active=True)
                .exclude(user_id=message.sender_id)
                .filter(Q(muted_until__isnull=True) | Q(muted_until__lte=timezone.now()))
                .exclude(notify=Participant.Notify.NONE)

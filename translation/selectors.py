@@ -20,8 +20,7 @@ def needs_translation(participant: Participant, message: Message | None) -> bool
 def auto_translate_readers(message: Message) -> dict[str, list[UUID]]:
     """{language: [user ids]} of the members who may see `message` and read it translated."""
     readers: dict[str, list[UUID]] = defaultdict(list)
-    rows = (Participant.objects.filter(chat_id=message.chat_id, auto_translate=True,
-                                       visible_from_seq__lte=message.seq)
+    rows = (Participant.objects.seeing(message).filter(auto_translate=True)
             .exclude(language=message.lang).values_list("language", "user_id"))
     for language, user_id in rows:
         readers[language].append(user_id)
