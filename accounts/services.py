@@ -182,7 +182,7 @@ def delete_account(*, user: User, password: str, client_ip: str) -> None:
     `sender: null`; each chat follows the last-participant rule. A wrong password counts
     against `login`."""
     check_current_password(user=user, password=password, client_ip=client_ip, field="password")
-    from messaging.services import leave_all_chats
+    from messaging.services.chats import leave_all_chats
 
     leave_all_chats(user=user)
     avatar = user.avatar.name if user.avatar else None

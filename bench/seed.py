@@ -98,11 +98,11 @@ def befriend(pairs: list[tuple[Person, Person]]) -> None:
 
 
 def direct_chat(a: Person, b: Person) -> uuid.UUID:
-    """The direct chat of two friends (messaging.services)."""
+    """The direct chat of two friends (messaging.services.chats)."""
     from accounts.models import User
-    from messaging import services
+    from messaging.services.chats import get_or_create_direct_chat
 
-    chat, _created = services.get_or_create_direct_chat(actor=User.objects.get(pk=a.id), other_id=b.id)
+    chat, _created = get_or_create_direct_chat(actor=User.objects.get(pk=a.id), other_id=b.id)
     return chat.id
 
 

@@ -36,7 +36,7 @@ from accounts.models import User  # noqa: E402
 from accounts.services import issue_token  # noqa: E402
 from bench.chatload import ChatClient, Ledger, compare_with_database, run_traffic  # noqa: E402
 from friends.services import befriend_pair  # noqa: E402
-from messaging import services as messaging  # noqa: E402
+from messaging.services.chats import create_group, get_or_create_direct_chat  # noqa: E402
 from tests.servers import start_server  # noqa: E402
 
 GROUP_SIZE = 10
@@ -58,15 +58,15 @@ def build_cast(n: int, run: str) -> tuple[list[User], dict[int, list[str]]]:
     chats: dict[int, list[str]] = {i: [] for i in range(n)}
     for i in range(0, n - 1, 2):
         befriend_pair(a=users[i], b=users[i + 1])
-        chat, _ = messaging.get_or_create_direct_chat(actor=users[i], other_id=users[i + 1].id)
+        chat, _ = get_or_create_direct_chat(actor=users[i], other_id=users[i + 1].id)
         chats[i].append(str(chat.id))
         chats[i + 1].append(str(chat.id))
     for start in range(0, n - GROUP_SIZE + 1, GROUP_SIZE):
         owner, members = users[start], users[start + 1:start + GROUP_SIZE]
         for member in members:
             befriend_pair(a=owner, b=member)
-        group = messaging.create_group(actor=owner, name=f"soak group {start // GROUP_SIZE}",
-                                       member_ids=[m.id for m in members])
+        group = create_group(actor=owner, name=f"soak group {start // GROUP_SIZE}",
+                             member_ids=[m.id for m in members])
         for i in range(start, start + GROUP_SIZE):
             chats[i].append(str(group.id))
     return users, chats

@@ -14,7 +14,7 @@ from accounts.models import User
 from chaat import ratelimit, realtime
 from matching import clock, errors, events, selectors
 from matching.models import HISTORY, Match, MatchSeat, PointsDay, QueueEntry, Report
-from messaging.services import create_match_chat, purge_chats
+from messaging.services.chats import create_match_chat, purge_chats
 
 # Any constant shared by every process: the key of the advisory lock that serializes pairing.
 PAIRING_LOCK = 0x6D61746368  # "match"

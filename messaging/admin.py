@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from chaat.admin import ReadOnlyAdmin, ReadOnlyInline
-from messaging import services
 from messaging.models import Chat, Message, Participant, Reaction, Sticker
+from messaging.services.editing import moderate_message
 from translation.admin import TranslationInline
 
 
@@ -76,7 +76,7 @@ class MessageAdmin(ReadOnlyAdmin):
     def tombstone(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("id", flat=True))
         for message_id in ids:
-            services.moderate_message(moderator=request.user, message_id=message_id)
+            moderate_message(moderator=request.user, message_id=message_id)
         self.message_user(request, ngettext("%(n)d message deleted.", "%(n)d messages deleted.", len(ids))
                           % {"n": len(ids)}, messages.SUCCESS)
 

@@ -16,7 +16,7 @@ from chaat import ratelimit
 from chaat.api import validated
 from chaat.errors import Invalid, TooLarge
 from chaat.pagination import CURSOR_PARAMETER, page
-from messaging import search, selectors, services
+from messaging import search, selectors
 from messaging.serializers import (
     ChatListOut,
     ChatOut,
@@ -47,6 +47,11 @@ from messaging.serializers import (
     message_data,
     search_result_data,
 )
+from messaging.services.chats import create_group, get_or_create_direct_chat, leave_chat, rename_group
+from messaging.services.editing import add_reaction, delete_message, edit_message, remove_reaction
+from messaging.services.members import add_member, remove_member, set_member_role, update_chat_settings
+from messaging.services.reading import mark_read
+from messaging.services.sending import send_message
 
 
 def _int_param(request: Request, name: str, *, low: int, high: int | None = None) -> int | None:
@@ -102,7 +107,7 @@ class DirectChatView(ChatsAPIView):
     @extend_schema(operation_id="chats_direct", request=DirectChatIn, responses={200: ChatOut, 201: ChatOut})
     def post(self, request: Request) -> Response:
         other = validated(DirectChatIn, request.data)["user"]
-        chat, created = services.get_or_create_direct_chat(actor=request.user, other_id=other)
+        chat, created = get_or_create_direct_chat(actor=request.user, other_id=other)
         entry = selectors.get_chat(user=request.user, chat_id=chat.id)
         return Response(chat_data(entry), status=201 if created else 200)
 
@@ -114,7 +119,7 @@ class GroupCreateView(ChatsAPIView):
         with `fields.members` listing the others), at most 256 members with you (400
         `too_many_members`). Its history starts with a system message."""
         data = validated(GroupCreateIn, request.data)
-        chat = services.create_group(actor=request.user, name=data["name"], member_ids=data["members"])
+        chat = create_group(actor=request.user, name=data["name"], member_ids=data["members"])
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat.id)), status=201)
 
 
@@ -127,7 +132,7 @@ class ChatDetailView(ChatsAPIView):
     def patch(self, request: Request, chat_id: UUID) -> Response:
         """Rename a group: its owner or an admin only (403 otherwise, and for other kinds of chat)."""
         name = validated(ChatRenameIn, request.data)["name"]
-        services.rename_group(actor=request.user, chat_id=chat_id, name=name)
+        rename_group(actor=request.user, chat_id=chat_id, name=name)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
     @extend_schema(operation_id="chats_delete", responses={204: None})
@@ -137,7 +142,7 @@ class ChatDetailView(ChatsAPIView):
         the longest-standing member. A direct chat comes back, with only the messages from then on,
         when either of you writes again. When the last participant leaves, the chat, its messages
         and its files are deleted."""
-        services.leave_chat(actor=request.user, chat_id=chat_id)
+        leave_chat(actor=request.user, chat_id=chat_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -154,7 +159,7 @@ class MemberListView(ChatsAPIView):
         """The group's owner or an admin adds one of their friends (400 `not_friends` otherwise,
         409 `already_member`); a system message records it."""
         user_id = validated(MemberAddIn, request.data)["user"]
-        services.add_member(actor=request.user, chat_id=chat_id, user_id=user_id)
+        add_member(actor=request.user, chat_id=chat_id, user_id=user_id)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)), status=201)
 
 
@@ -163,14 +168,14 @@ class MemberDetailView(ChatsAPIView):
     def patch(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
         """The group's owner makes a member an `admin`, or an admin a `member` again."""
         role = validated(MemberRoleIn, request.data)["role"]
-        services.set_member_role(actor=request.user, chat_id=chat_id, user_id=user_id, role=role)
+        set_member_role(actor=request.user, chat_id=chat_id, user_id=user_id, role=role)
         return Response(chat_data(selectors.get_chat(user=request.user, chat_id=chat_id)))
 
     @extend_schema(operation_id="chats_members_remove", responses={204: None})
     def delete(self, request: Request, chat_id: UUID, user_id: UUID) -> Response:
         """Anyone removes themself (leaving, as `DELETE /chats/{id}`); the owner removes anyone,
         an admin removes plain members (403 otherwise). A system message records it."""
-        services.remove_member(actor=request.user, chat_id=chat_id, user_id=user_id)
+        remove_member(actor=request.user, chat_id=chat_id, user_id=user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -205,7 +210,7 @@ class MessageListView(ChatsAPIView):
         (Ogg/Opus, WebM/Opus, MP4/AAC or MP3, at most 5 minutes and 10 MiB; anything else 400
         `invalid_audio`). The type is read from the file's bytes, never taken from the request."""
         data = validated(MessageSendIn, request.data)
-        message, created = services.send_message(actor=request.user, chat_id=chat_id, **data)
+        message, created = send_message(actor=request.user, chat_id=chat_id, **data)
         return Response(message_data(message, request.user.id),
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -214,7 +219,7 @@ class ReadView(ChatsAPIView):
     @extend_schema(operation_id="chats_read", request=ReadIn, responses={204: None})
     def post(self, request: Request, chat_id: UUID) -> Response:
         seq = validated(ReadIn, request.data)["seq"]
-        services.mark_read(actor=request.user, chat_id=chat_id, seq=seq)
+        mark_read(actor=request.user, chat_id=chat_id, seq=seq)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -240,14 +245,14 @@ class MessageDetailView(ChatsAPIView):
         """The sender edits a text message (403 for others and other kinds, 409 `message_deleted`);
         the previous text is kept for `.../edits`."""
         text = validated(MessageEditIn, request.data)["text"]
-        message = services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id, text=text)
+        message = edit_message(actor=request.user, chat_id=chat_id, message_id=message_id, text=text)
         return Response(message_data(message, request.user.id))
 
     @extend_schema(operation_id="chats_messages_delete", responses={204: None})
     def delete(self, request: Request, chat_id: UUID, message_id: UUID) -> Response:
         """The sender, or a group's owner or admin, deletes a message: it stays as a tombstone
         (`deleted: true`) and its text, sticker, image and earlier versions are erased."""
-        services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
+        delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -258,13 +263,13 @@ class ReactionView(ChatsAPIView):
         `invalid_emoji` otherwise). Again changes nothing. At most 20 different emoji on a message
         (400 `too_many_reactions`); a tombstone takes none (409 `message_deleted`). Members get
         `message.reactions`."""
-        message = services.add_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
+        message = add_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
         return Response(message_data(message, request.user.id))
 
     @extend_schema(operation_id="chats_messages_reactions_remove", responses={204: None})
     def delete(self, request: Request, chat_id: UUID, message_id: UUID, emoji: str) -> Response:
         """Take back your reaction: `404` if you had not reacted so."""
-        services.remove_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
+        remove_reaction(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=emoji)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -297,7 +302,7 @@ class ChatSettingsView(ChatsAPIView):
         members get `chat.updated`), `auto_translate`, `notify` (`all`, `mentions` or `none`),
         `muted_until` (a future time, or null to unmute)."""
         changes = validated(ChatSettingsIn, request.data)
-        participant = services.update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
+        participant = update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
         return Response(ChatSettingsOut(participant).data)
 
 

@@ -35,8 +35,10 @@ from chaat import layer_watch, presence, ratelimit, realtime
 from chaat.api import validated
 from chaat.errors import ChaatError, DatabaseUnavailable, Invalid, RateLimited
 from friends.selectors import friend_id_list
-from messaging import events, services
+from messaging import events
 from messaging.serializers import SocketMessageSendIn, SocketReadIn, SocketTypingIn, message_data
+from messaging.services.reading import mark_read, notify_typing
+from messaging.services.sending import send_message
 
 logger = logging.getLogger(__name__)
 
@@ -250,16 +252,16 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.send_frame({"type": "message.ack", "client_id": str(data["client_id"]), "message": message})
 
     def _send_message(self, data: dict[str, Any]) -> dict[str, Any]:
-        message, _created = services.send_message(actor=self.user, **data)
+        message, _created = send_message(actor=self.user, **data)
         return message_data(message, self.user.id)
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         data = validated(SocketTypingIn, frame)
-        await run_sync(services.notify_typing)(actor=self.user, chat_id=data["chat_id"])
+        await run_sync(notify_typing)(actor=self.user, chat_id=data["chat_id"])
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         data = validated(SocketReadIn, frame)
-        await run_sync(services.mark_read)(actor=self.user, **data)
+        await run_sync(mark_read)(actor=self.user, **data)
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from messaging.models import TEXT_MAX_LENGTH
-from messaging.services import GROUP_NAME_MAX_LENGTH
+from messaging.services.chats import GROUP_NAME_MAX_LENGTH
 
 
 class GroupForm(forms.Form):

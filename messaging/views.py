@@ -21,10 +21,15 @@ from accounts.models import User
 from chaat.errors import ChaatError, NotFound
 from chaat.site import add_error, error_text, flash_error
 from friends.selectors import list_friends_by_name
-from messaging import policies, selectors, services
+from messaging import policies, selectors
 from messaging.forms import EditForm, GroupForm, RenameForm
 from messaging.models import Message, Participant
 from messaging.selectors import ChatEntry
+from messaging.services.chats import create_group, get_or_create_direct_chat, leave_chat, rename_group
+from messaging.services.editing import add_reaction, delete_message, edit_message, remove_reaction
+from messaging.services.members import add_member, remove_member, set_member_role
+from messaging.services.reading import mark_read
+from messaging.services.sending import send_message
 from messaging.templatetags.messaging import REACTION_PICKER
 
 FRAGMENT_LIMIT = 100
@@ -145,7 +150,7 @@ def _conversation(request: HttpRequest, entry: ChatEntry, *, draft: str = "", er
                              and m.sender_id not in (None, request.user.id)), None)
     if before is None and items and items[-1].seq > participant.last_read_seq:
         # Opening the latest page of a chat is reading it.
-        participant.last_read_seq = services.mark_read(actor=request.user, chat_id=entry.chat.id, seq=items[-1].seq)
+        participant.last_read_seq = mark_read(actor=request.user, chat_id=entry.chat.id, seq=items[-1].seq)
     reply_to = None
     if request.GET.get("reply"):
         try:
@@ -195,9 +200,9 @@ def chat_send(request: HttpRequest, chat_id: UUID) -> HttpResponse:
         except ValueError:
             reply_to = None
     try:
-        message, _created = services.send_message(actor=request.user, chat_id=chat_id, client_id=client_id,
-                                                  kind=kind, text=data.get("text", ""), sticker=data.get("sticker"),
-                                                  image=image, file=file, reply_to=reply_to)
+        message, _created = send_message(actor=request.user, chat_id=chat_id, client_id=client_id,
+                                         kind=kind, text=data.get("text", ""), sticker=data.get("sticker"),
+                                         image=image, file=file, reply_to=reply_to)
     except ChaatError as exc:
         return _conversation(request, entry, draft=data.get("text", ""), error=error_text(exc), status=exc.status)
     return redirect(_chat_url(chat_id, message.seq))
@@ -234,7 +239,7 @@ def chat_start_direct(request: HttpRequest) -> HttpResponse:
     """Open (or start) the direct chat with a friend: the Friends page posts here."""
     try:
         other_id = UUID(request.POST.get("user", ""))
-        chat, _created = services.get_or_create_direct_chat(actor=request.user, other_id=other_id)
+        chat, _created = get_or_create_direct_chat(actor=request.user, other_id=other_id)
     except ValueError:
         messages.error(request, _("No such user."))
     except ChaatError as exc:
@@ -250,8 +255,8 @@ def group_new(request: HttpRequest) -> HttpResponse:
     form = GroupForm(request.POST or None, friends=friends)
     if request.method == "POST" and form.is_valid():
         try:
-            chat = services.create_group(actor=request.user, name=form.cleaned_data["name"],
-                                         member_ids=[UUID(m) for m in form.cleaned_data["members"]])
+            chat = create_group(actor=request.user, name=form.cleaned_data["name"],
+                                member_ids=[UUID(m) for m in form.cleaned_data["members"]])
         except ChaatError as exc:
             add_error(form, exc)
         else:
@@ -290,17 +295,17 @@ def _settings_action(request: HttpRequest, entry: ChatEntry) -> HttpResponse:
     chat_id, action, data = entry.chat.id, request.POST.get("action"), request.POST
     try:
         if action == "rename":
-            services.rename_group(actor=request.user, chat_id=chat_id, name=data.get("name", ""))
+            rename_group(actor=request.user, chat_id=chat_id, name=data.get("name", ""))
             messages.success(request, _("Group renamed."))
         elif action == "add":
-            services.add_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
+            add_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
             messages.success(request, _("Member added."))
         elif action == "remove":
-            services.remove_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
+            remove_member(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")))
             messages.success(request, _("Member removed."))
         elif action == "role":
-            services.set_member_role(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")),
-                                     role=data.get("role", ""))
+            set_member_role(actor=request.user, chat_id=chat_id, user_id=UUID(data.get("user", "")),
+                            role=data.get("role", ""))
             messages.success(request, _("Role changed."))
         else:
             raise Http404
@@ -316,7 +321,7 @@ def _settings_action(request: HttpRequest, entry: ChatEntry) -> HttpResponse:
 def chat_delete(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     """Delete chat: leave it; its history is gone for you."""
     try:
-        services.leave_chat(actor=request.user, chat_id=chat_id)
+        leave_chat(actor=request.user, chat_id=chat_id)
     except NotFound as exc:
         raise Http404 from exc
     messages.success(request, _("Chat deleted."))
@@ -340,8 +345,8 @@ def message_edit(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpR
     form = EditForm(request.POST or None, initial={"text": message.text})
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_message(actor=request.user, chat_id=chat_id, message_id=message_id,
-                                  text=form.cleaned_data["text"])
+            edit_message(actor=request.user, chat_id=chat_id, message_id=message_id,
+                         text=form.cleaned_data["text"])
         except ChaatError as exc:
             add_error(form, exc)
         else:
@@ -356,7 +361,7 @@ def message_delete(request: HttpRequest, chat_id: UUID, message_id: UUID) -> Htt
     entry = _entry(request, chat_id)
     message = _message(request, entry, message_id)
     try:
-        services.delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
+        delete_message(actor=request.user, chat_id=chat_id, message_id=message_id)
     except ChaatError as exc:
         flash_error(request, exc)
     return redirect(_chat_url(chat_id, message.seq))
@@ -381,7 +386,7 @@ def message_react(request: HttpRequest, chat_id: UUID, message_id: UUID) -> Http
     if request.method != "POST":
         return render(request, "messaging/message_react.html",
                       {"entry": entry, "message": message, "picker": REACTION_PICKER})
-    change = services.remove_reaction if request.POST.get("action") == "remove" else services.add_reaction
+    change = remove_reaction if request.POST.get("action") == "remove" else add_reaction
     try:
         change(actor=request.user, chat_id=chat_id, message_id=message_id, emoji=request.POST.get("emoji", ""))
     except ChaatError as exc:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from chaat.errors import ChaatError
 from chaat.site import flash_error
-from messaging import services as messaging_services
+from messaging.services.members import update_chat_settings
 
 MUTE_CHOICES = {"1h": timedelta(hours=1), "8h": timedelta(hours=8), "1d": timedelta(days=1),
                 "1w": timedelta(weeks=1)}
@@ -85,7 +85,7 @@ def chat_notifications(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     elif mute in MUTE_CHOICES:
         changes["muted_until"] = timezone.now() + MUTE_CHOICES[mute]
     try:
-        messaging_services.update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
+        update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
     except ChaatError as exc:
         if exc.status == 404:
             raise Http404 from exc

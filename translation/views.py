@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chaat.errors import ChaatError, NotFound
 from chaat.site import flash_error
 from messaging import selectors as messaging_selectors
-from messaging import services as messaging_services
+from messaging.services.members import update_chat_settings
 from translation import services
 
 
@@ -27,7 +27,7 @@ def chat_language(request: HttpRequest, chat_id: UUID) -> HttpResponse:
     if "auto_translate_shown" in request.POST:  # an unchecked box sends nothing
         changes["auto_translate"] = request.POST.get("auto_translate") == "on"
     try:
-        messaging_services.update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
+        update_chat_settings(actor=request.user, chat_id=chat_id, changes=changes)
     except NotFound as exc:
         raise Http404 from exc
     except ChaatError as exc:

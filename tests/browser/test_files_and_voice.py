@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from messaging import services
 from messaging.models import Message
+from messaging.services.chats import get_or_create_direct_chat
 from tests.browser.conftest import in_thread, shot, signed_in_page
 from tests.browser.test_live_site import open_live
 from tests.factories import befriend
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(tr
 def direct(shahn, shivam):
     """Made before the browser starts (see in_thread)."""
     befriend(shahn, shivam)
-    return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
 
 def test_a_file_and_a_voice_message_arrive_live_and_play_back(direct, live_servers, chromium, shahn, shivam):

@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from accounts.services import issue_token
-from messaging import services
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.browser.conftest import in_thread, signed_in_page
 from tests.factories import befriend
 from tests.servers import start_server
@@ -25,10 +26,10 @@ def chats(shahn, shivam, udit):
     befriend(shahn, shivam)
     befriend(shahn, udit)
     befriend(shivam, udit)
-    direct, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    direct, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     for sender, text in ((shahn, "Hi Shivam! Lunch today?"), (shivam, "Sure, where?")):
-        services.send_message(actor=sender, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text=text)
-    group = services.create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
+        send_message(actor=sender, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text=text)
+    group = create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
     return {"direct": direct, "group": group}
 
 
@@ -142,15 +143,15 @@ def test_after_the_server_restarts_the_page_reconnects_and_catches_up(
     me.wait_for_selector("html[data-live=closed], html[data-live=connecting]", timeout=5000)
     chat_id = chats["direct"].id
     for text in ("Missed one", "Missed two"):
-        in_thread(lambda text=text: services.send_message(actor=shivam, chat_id=chat_id, client_id=uuid.uuid4(),
-                                                          kind="text", text=text))
+        in_thread(lambda text=text: send_message(actor=shivam, chat_id=chat_id, client_id=uuid.uuid4(),
+                                                 kind="text", text=text))
     again = start_server(tmp_path / "again.log", port=server.port)
     try:
         me.wait_for_selector("#m-4 .text:has-text('Missed two')", timeout=15000)
         assert texts(me) == ["Hi Shivam! Lunch today?", "Sure, where?", "Missed one", "Missed two"]
         # Live again, not just caught up.
-        in_thread(lambda: services.send_message(actor=shivam, chat_id=chat_id, client_id=uuid.uuid4(),
-                                                kind="text", text="Back live"))
+        in_thread(lambda: send_message(actor=shivam, chat_id=chat_id, client_id=uuid.uuid4(),
+                                       kind="text", text="Back live"))
         me.wait_for_selector("#m-5 .text:has-text('Back live')", timeout=2000)
         assert me.locator("#messages li.message").count() == 5
         assert me.evaluate("window.stayed")

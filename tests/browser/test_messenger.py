@@ -16,8 +16,10 @@ from django.test import Client
 from django.utils import timezone
 
 from matching import services as matching
-from messaging import services
 from messaging.models import Message, Participant
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.editing import edit_message
+from messaging.services.sending import send_message
 from tests.browser.conftest import in_thread, signed_in_page
 from tests.factories import befriend
 
@@ -29,7 +31,7 @@ PHONE = {"width": 375, "height": 740}
 
 
 def say(user, chat, text):
-    return services.send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
+    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
 
 
 @pytest.fixture
@@ -39,10 +41,10 @@ def chats(shahn, shivam, udit):
     befriend(shahn, shivam)
     befriend(shahn, udit)
     befriend(shivam, udit)
-    direct, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    direct, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     say(shahn, direct, "Hi Shivam! Lunch today?")
     say(shivam, direct, "Sure, where?")
-    group = services.create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
+    group = create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
     return {"direct": direct, "group": group}
 
 
@@ -227,7 +229,7 @@ def test_axe_finds_nothing_on_any_page_in_either_theme_and_the_site_works_withou
 
     def content():
         first = Message.objects.get(chat=direct, seq=1)
-        services.edit_message(actor=shahn, chat_id=direct.id, message_id=first.id, text="Hi Shivam! Lunch?")
+        edit_message(actor=shahn, chat_id=direct.id, message_id=first.id, text="Hi Shivam! Lunch?")
         for n in range(3):
             say(shivam, direct, f"Later {n}")
         Message.objects.filter(chat=direct, seq__lte=2).update(created_at=timezone.now() - timedelta(days=2))

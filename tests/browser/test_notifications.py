@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from messaging import services
 from messaging.models import Participant
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.members import update_chat_settings
 from tests.browser.conftest import in_thread, shot, signed_in_page
 from tests.concurrency import wait_for
 from tests.factories import befriend
@@ -24,10 +25,10 @@ def chats(shahn, shivam, udit):
     """Made before the browser starts (see in_thread): a group, and a direct chat shahn muted."""
     befriend(shahn, shivam)
     befriend(shahn, udit)
-    group = services.create_group(actor=shahn, name="Lunch", member_ids=[shivam.id, udit.id])
-    direct = services.get_or_create_direct_chat(actor=shahn, other_id=udit.id)[0]
-    services.update_chat_settings(actor=shahn, chat_id=direct.id,
-                                  changes={"muted_until": timezone.now() + timedelta(hours=8)})
+    group = create_group(actor=shahn, name="Lunch", member_ids=[shivam.id, udit.id])
+    direct = get_or_create_direct_chat(actor=shahn, other_id=udit.id)[0]
+    update_chat_settings(actor=shahn, chat_id=direct.id,
+                         changes={"muted_until": timezone.now() + timedelta(hours=8)})
     return group, direct
 
 

@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from messaging import services
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.browser.conftest import shot, signed_in_page
 from tests.factories import befriend
 
@@ -17,10 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(tr
 def group(shahn, shivam, udit):
     for a, b in ((shahn, shivam), (shahn, udit), (shivam, udit)):
         befriend(a, b)
-    group = services.create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
-    services.send_message(actor=shahn, chat_id=group.id, client_id=uuid.uuid4(), kind="text",
-                          text="Climbing on Saturday?")
-    direct, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    group = create_group(actor=shahn, name="Weekend", member_ids=[shivam.id, udit.id])
+    send_message(actor=shahn, chat_id=group.id, client_id=uuid.uuid4(), kind="text",
+                 text="Climbing on Saturday?")
+    direct, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     return {"group": group, "direct": direct}
 
 

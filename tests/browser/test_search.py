@@ -6,7 +6,8 @@ import uuid
 
 import pytest
 
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.browser.conftest import signed_in
 from tests.messaging.conftest import circle  # noqa: F401 - the fixture: shahn's friends
 
@@ -16,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def history(shahn, shivam, circle):  # noqa: F811 - the imported fixture
     """60 messages, the one to find early on (made before the browser starts)."""
-    chat = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    chat = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
     for i in range(60):
         text = "Shall we try the <b>noodle</b> place?" if i == 9 else f"filler {i}"
-        services.send_message(actor=shivam, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)
+        send_message(actor=shivam, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)
     return chat
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
 from tests.browser.conftest import signed_in_page
 from tests.factories import befriend
 from tests.translation.libretranslate import running
@@ -20,7 +20,7 @@ def direct(shahn, shivam):
     User.objects.filter(pk=shivam.pk).update(language="de")
     shivam.refresh_from_db()
     befriend(shahn, shivam)
-    chat, _created = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     return chat
 
 

@@ -22,8 +22,9 @@ from urllib.parse import quote
 import pytest
 from rest_framework.test import APIClient
 
-from messaging import services as messaging
 from messaging.models import Chat, Participant
+from messaging.services.editing import add_reaction
+from messaging.services.sending import send_message
 from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory, befriend
 from tests.hardening.routes import api_routes
@@ -82,8 +83,8 @@ def scene_group() -> Scene:
         Participant(chat=group, user=people["member"]),
         Participant(chat=group, user=third),
     ])
-    message, _ = messaging.send_message(actor=people["owner"], chat_id=group.id, client_id=uuid.uuid4(),
-                                        kind="text", text="hello group")
+    message, _ = send_message(actor=people["owner"], chat_id=group.id, client_id=uuid.uuid4(),
+                              kind="text", text="hello group")
     return Scene(_roles(people), ids={"chat_id": group.id, "message_id": message.id, "user_id": third.id},
                  cast=people | {"third": third, "newcomer": newcomer})
 
@@ -92,8 +93,8 @@ def scene_group_reacted() -> Scene:
     """scene_group where the owner and the member reacted 👍 to the message (`emoji`)."""
     scene = scene_group()
     for role in ("owner", "member"):
-        messaging.add_reaction(actor=scene.users[role], chat_id=scene.ids["chat_id"],
-                               message_id=scene.ids["message_id"], emoji="👍")
+        add_reaction(actor=scene.users[role], chat_id=scene.ids["chat_id"],
+                     message_id=scene.ids["message_id"], emoji="👍")
     scene.ids["emoji"] = quote("👍")
     return scene
 

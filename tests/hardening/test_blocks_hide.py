@@ -9,7 +9,9 @@ import pytest
 from django.test import Client
 
 from friends import services as friends_services
-from messaging import services
+from messaging.services.chats import create_group
+from messaging.services.reading import mark_read, notify_typing
+from messaging.services.sending import send_message
 from tests.factories import UserFactory, befriend
 from tests.realtime import EventListener
 
@@ -21,8 +23,8 @@ def group_with_a_block(shahn, shivam, udit):
     """shahn, shivam and udit in a group; then shivam blocks shahn (both stay in the group)."""
     befriend(shahn, shivam)
     befriend(shahn, udit)
-    chat = services.create_group(actor=shahn, name="Trip", member_ids=[shivam.id, udit.id])
-    services.send_message(actor=udit, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="hi")
+    chat = create_group(actor=shahn, name="Trip", member_ids=[shivam.id, udit.id])
+    send_message(actor=udit, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="hi")
     friends_services.block_user(actor=shivam, user_id=shahn.id)
     return chat
 
@@ -31,11 +33,11 @@ def test_typing_does_not_cross_a_block_either_way(shahn, shivam, udit, group_wit
                                                   django_capture_on_commit_callbacks):
     listener = EventListener(shahn, shivam, udit)
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify_typing(actor=shahn, chat_id=group_with_a_block.id)
+        notify_typing(actor=shahn, chat_id=group_with_a_block.id)
     assert listener.types(udit, timeout=1) == ["typing"]
     assert listener.types(shivam) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify_typing(actor=shivam, chat_id=group_with_a_block.id)
+        notify_typing(actor=shivam, chat_id=group_with_a_block.id)
     assert listener.types(udit, timeout=1) == ["typing"]
     assert listener.types(shahn) == []
 
@@ -45,12 +47,12 @@ def test_read_markers_do_not_cross_a_block_either_way(shahn, shivam, udit, group
     listener = EventListener(shahn, shivam, udit)
     last = 10**6
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_read(actor=shahn, chat_id=group_with_a_block.id, seq=last)
+        mark_read(actor=shahn, chat_id=group_with_a_block.id, seq=last)
     assert listener.types(udit, timeout=1) == ["read.updated"]
     assert listener.types(shahn, timeout=1) == ["read.updated"]  # the reader's other connections
     assert listener.types(shivam) == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_read(actor=shivam, chat_id=group_with_a_block.id, seq=last)
+        mark_read(actor=shivam, chat_id=group_with_a_block.id, seq=last)
     assert listener.types(udit, timeout=1) == ["read.updated"]
     assert listener.types(shahn) == []
 

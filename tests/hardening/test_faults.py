@@ -19,8 +19,8 @@ from accounts.services import issue_token
 from chaat import layer_watch
 from chaat.layer_watch import CLOSE_RESYNC
 from chaat.layers import BoundedRedisPubSubChannelLayer
-from messaging import services as messaging
 from messaging.models import Message
+from messaging.services.chats import get_or_create_direct_chat
 from tests.factories import befriend
 from tests.hardening.procs import TcpProxy, port_is_free
 from tests.servers import child_database_url
@@ -33,7 +33,7 @@ ANSWER_WITHIN = 5.0  # no request may hang longer than this during an outage
 
 def direct_chat(a, b):
     befriend(a, b)
-    return messaging.get_or_create_direct_chat(actor=a, other_id=b.id)[0]
+    return get_or_create_direct_chat(actor=a, other_id=b.id)[0]
 
 
 def assert_nothing_lost_or_doubled(chat_id, acked: dict[str, str]) -> None:

@@ -54,7 +54,7 @@ def _flood_ready(db, settings):
 @pytest.fixture
 def fuzzer(db):
     """A user with a friend and a direct chat, so generated ids sometimes meet real objects."""
-    from messaging.services import get_or_create_direct_chat
+    from messaging.services.chats import get_or_create_direct_chat
 
     user, friend = UserFactory(username="fuzzer"), UserFactory(username="friend")
     befriend(user, friend)

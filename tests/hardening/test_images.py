@@ -24,8 +24,8 @@ from django.conf import settings
 from PIL import Image
 
 from accounts.models import User
-from messaging import services as messaging
 from messaging.models import Message
+from messaging.services.chats import get_or_create_direct_chat
 from tests.factories import befriend
 from tests.images import (
     animation,
@@ -119,7 +119,7 @@ STORED = {
 @pytest.fixture
 def chat(shahn, shivam):
     befriend(shahn, shivam)
-    return messaging.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
 
 def stored_files() -> list[Path]:

@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AuthToken, User
 from friends.models import FriendRequest, Friendship
-from messaging import services as messaging
 from messaging.models import Chat, Message, Participant
+from messaging.services.chats import create_group, get_or_create_direct_chat, leave_chat
+from messaging.services.editing import delete_message, edit_message
+from messaging.services.sending import send_message
 from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory, befriend
 
@@ -31,12 +33,12 @@ def needs(*names: str) -> None:
 
 
 def send(user, chat_id, text: str) -> Message:
-    return messaging.send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text", text=text)[0]
+    return send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text", text=text)[0]
 
 
 def direct_chat(a, b) -> Chat:
     befriend(a, b)
-    return messaging.get_or_create_direct_chat(actor=a, other_id=b.id)[0]
+    return get_or_create_direct_chat(actor=a, other_id=b.id)[0]
 
 
 def user_objects(value, path="$"):
@@ -171,11 +173,11 @@ def test_deleting_the_account_on_the_site(shahn, shivam, udit):
 
 
 def test_a_deleted_message_is_gone_from_every_api_and_the_database(shahn, shivam):
-    needs("messaging.services.delete_message", "messaging.services.edit_message")
+    needs("messaging.services.editing.delete_message", "messaging.services.editing.edit_message")
     chat = direct_chat(shahn, shivam)
     message = send(shahn, chat.id, "first draft")
-    messaging.edit_message(actor=shahn, chat_id=chat.id, message_id=message.id, text="the secret")
-    messaging.delete_message(actor=shahn, chat_id=chat.id, message_id=message.id)
+    edit_message(actor=shahn, chat_id=chat.id, message_id=message.id, text="the secret")
+    delete_message(actor=shahn, chat_id=chat.id, message_id=message.id)
     for user in (shahn, shivam):
         client = client_for(user)
         bodies = [
@@ -195,12 +197,12 @@ def test_a_deleted_message_is_gone_from_every_api_and_the_database(shahn, shivam
 
 
 def test_a_left_chat_is_gone_from_every_api_for_the_leaver(shahn, shivam, udit):
-    needs("messaging.services.leave_chat", "messaging.services.create_group")
+    needs("messaging.services.chats.leave_chat", "messaging.services.chats.create_group")
     befriend(shahn, shivam)
     befriend(shahn, udit)
-    group = messaging.create_group(actor=shahn, name="trio", member_ids=[shivam.id, udit.id])
+    group = create_group(actor=shahn, name="trio", member_ids=[shivam.id, udit.id])
     message = send(shivam, group.id, "a word before udit leaves")
-    messaging.leave_chat(actor=udit, chat_id=group.id)
+    leave_chat(actor=udit, chat_id=group.id)
     send(shivam, group.id, "a word after udit left")
     client = client_for(udit)
     for path in (f"/api/v1/chats/{group.id}", f"/api/v1/chats/{group.id}/messages",

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts import services as accounts
 from accounts.models import User
-from messaging import services as messaging
+from messaging.services.sending import send_message
 from tests.factories import befriend
 from tests.hardening.test_authorization_matrix import private_to_the_asker
 from tests.images import png_bytes, upload
@@ -95,7 +95,7 @@ def test_no_password_token_or_message_text_reaches_the_logs(shahn, shivam, passw
     assert client.post(f"/api/v1/chats/{chat}/messages", {"kind": "text", "text": secrets["text"] * 200,
                                                          "client_id": str(uuid.uuid4())},
                        format="json").status_code == 400
-    messaging.send_message(actor=shahn, chat_id=chat, client_id=uuid.uuid4(), kind="text", text=secrets["text"])
+    send_message(actor=shahn, chat_id=chat, client_id=uuid.uuid4(), kind="text", text=secrets["text"])
     assert client.post("/api/v1/me/password", {"old_password": secrets["password"],
                                                "new_password": secrets["new password"]},
                        format="json").status_code == 204

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from chaat import ratelimit
 from chaat.errors import RateLimited
-from messaging import services as messaging
+from messaging.services.chats import get_or_create_direct_chat
 from tests.conftest import client_for
 from tests.factories import PASSWORD, befriend
 
@@ -107,7 +107,7 @@ def test_50_parallel_sends_let_exactly_the_limit_through_and_store_only_those(
         postgres, redis, settings, shahn, shivam):
     settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"send": "30/hour"}
     befriend(shahn, shivam)
-    chat, _ = messaging.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     clients = [client_for(shahn) for _ in range(PARALLEL)]
 
     def send(i: int):
@@ -232,7 +232,7 @@ def test_avatars_and_chat_images_share_the_upload_limit(shahn, shivam, settings)
 
     settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"upload": "2/hour"}
     befriend(shahn, shivam)
-    chat, _ = messaging.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     client = client_for(shahn)
     assert client.post("/api/v1/me/avatar", {"avatar": upload("a.png", png_bytes())},
                        format="multipart").status_code == 200

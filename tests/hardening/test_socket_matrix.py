@@ -11,8 +11,10 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from accounts.services import issue_token
-from messaging import consumers, services
+from messaging import consumers
 from messaging.models import Chat
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.factories import befriend
 from tests.live.conftest import frames_until_quiet, next_frame, opened, run_async, socket
 
@@ -35,8 +37,8 @@ def test_every_socket_frame_type_has_an_expectation():
 @pytest.fixture
 def chat(shahn, shivam):
     befriend(shahn, shivam)
-    chat, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    services.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="private")
+    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="private")
     return chat
 
 

@@ -132,7 +132,8 @@ def greeting_of_a_friend_request(cast: Cast, payload: str):
 
 
 def message_text_in_the_inbox_and_chat(cast: Cast, payload: str):
-    from messaging.services import get_or_create_direct_chat, send_message
+    from messaging.services.chats import get_or_create_direct_chat
+    from messaging.services.sending import send_message
 
     befriend(cast.viewer, cast.author)
     chat, _ = get_or_create_direct_chat(actor=cast.author, other_id=cast.viewer.id)
@@ -142,7 +143,7 @@ def message_text_in_the_inbox_and_chat(cast: Cast, payload: str):
 
 
 def group_name_in_the_inbox_and_chat(cast: Cast, payload: str):
-    from messaging.services import create_group
+    from messaging.services.chats import create_group
 
     befriend(cast.viewer, cast.author)
     chat = create_group(actor=cast.author, name=payload, member_ids=[cast.viewer.id])
@@ -178,7 +179,7 @@ SINKS = [
     Sink("greeting of a friend request", greeting_of_a_friend_request, ("friends.services.send_friend_request",)),
     Sink("message text in the inbox and the chat page", message_text_in_the_inbox_and_chat, ("chat",)),
     Sink("group name in the inbox and the chat page", group_name_in_the_inbox_and_chat,
-         ("chat", "messaging.services.create_group")),
+         ("chat", "messaging.services.chats.create_group")),
     Sink("match report reason in the admin", match_report_reason_in_admin,
          ("matching.services.report_match", "matching.models.Report")),
 ]

@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 
 from accounts.services import issue_token
 from chaat import presence
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
 from tests.factories import befriend
 from tests.live.conftest import run_async
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 def cast(shahn, shivam):
     """Two friends with a direct chat and a token each."""
     befriend(shahn, shivam)
-    chat, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     return {"chat": str(chat.id), "shahn": issue_token(user=shahn), "shivam": issue_token(user=shivam)}
 
 

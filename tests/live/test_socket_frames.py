@@ -11,8 +11,10 @@ from channels.db import database_sync_to_async
 
 from accounts.services import issue_token
 from friends.models import Friendship
-from messaging import consumers, services
+from messaging import consumers
 from messaging.models import Chat, Message, Participant
+from messaging.services.chats import get_or_create_direct_chat, leave_all_chats
+from messaging.services.sending import send_message
 from tests.factories import befriend
 from tests.live.conftest import close_code, frames_until_quiet, next_frame, opened, run_async, socket
 
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def chat(shahn, shivam):
     befriend(shahn, shivam)
-    chat, _created = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     return chat
 
 
@@ -206,8 +208,8 @@ async def test_typing_in_a_chat_you_are_not_in_is_not_found(shahn, udit, chat):
 
 @run_async
 async def test_read_moves_the_marker_and_tells_the_others_and_my_other_sockets(shahn, shivam, chat):
-    await database_sync_to_async(services.send_message)(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(),
-                                                        kind="text", text="read me")
+    await database_sync_to_async(send_message)(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(),
+                                               kind="text", text="read me")
     sender, reader, readers_phone = await connect(shahn), await connect(shivam), await connect(shivam)
     await reader.send_json_to({"type": "read", "chat_id": str(chat.id), "seq": 1})
     read = {"type": "read.updated", "chat_id": str(chat.id), "user_id": str(shivam.id), "seq": 1}
@@ -226,7 +228,7 @@ async def test_read_moves_the_marker_and_tells_the_others_and_my_other_sockets(s
 async def test_chat_created_reaches_both_members(shahn, shivam):
     await database_sync_to_async(befriend)(shahn, shivam)
     me, them = await connect(shahn), await connect(shivam)
-    chat, _ = await database_sync_to_async(services.get_or_create_direct_chat)(actor=shahn, other_id=shivam.id)
+    chat, _ = await database_sync_to_async(get_or_create_direct_chat)(actor=shahn, other_id=shivam.id)
     mine, theirs = await next_frame(me), await next_frame(them)
     assert (mine["type"], mine["chat_id"], mine["chat"]["id"]) == ("chat.created", str(chat.id), str(chat.id))
     assert theirs["type"] == "chat.created" and theirs["chat"]["kind"] == "direct"
@@ -237,7 +239,7 @@ async def test_chat_created_reaches_both_members(shahn, shivam):
 @run_async
 async def test_a_member_who_left_gets_nothing_more_from_the_chat(shahn, shivam, udit, group):
     me, leaver = await connect(shahn), await connect(shivam)
-    await database_sync_to_async(services.leave_all_chats)(user=shivam)
+    await database_sync_to_async(leave_all_chats)(user=shivam)
     assert (await next_frame(leaver))["type"] == "chat.deleted"  # the leave itself
     await me.send_json_to({"type": "typing", "chat_id": str(group.id)})
     await me.send_json_to(text_frame(group.id, "after you left"))

@@ -4,8 +4,10 @@ import uuid
 
 import pytest
 
-from messaging import services
 from messaging.models import Message
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.editing import add_reaction, moderate_message
+from messaging.services.sending import send_message
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +21,9 @@ def admin_client(client):
 
 @pytest.fixture
 def messages_in_chat(shahn, shivam, circle):
-    chat, _created = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     for text in ("spam spam", "hello"):
-        services.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)
+        send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)
     return chat
 
 
@@ -52,11 +54,11 @@ def test_only_staff_moderate(shahn, messages_in_chat):
     from messaging.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
-        services.moderate_message(moderator=shahn, message_id=Message.objects.first().id)
+        moderate_message(moderator=shahn, message_id=Message.objects.first().id)
 
 
 def test_reactions_are_listed_and_shown_on_their_message(admin_client, messages_in_chat, shivam):
     hello = Message.objects.get(text="hello")
-    services.add_reaction(actor=shivam, chat_id=messages_in_chat.id, message_id=hello.id, emoji="🎉")
+    add_reaction(actor=shivam, chat_id=messages_in_chat.id, message_id=hello.id, emoji="🎉")
     assert "🎉" in admin_client.get("/admin/messaging/reaction/?q=shivam").content.decode()
     assert "🎉" in admin_client.get(f"/admin/messaging/message/{hello.id}/change/").content.decode()

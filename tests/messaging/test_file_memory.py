@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from accounts.services import issue_token
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
 from tests.factories import UserFactory, befriend
 from tests.servers import live_servers  # noqa: F401 - the fixture
 
@@ -31,7 +31,7 @@ def peak_rss(pid: int) -> int:
 def test_a_25_mib_file_round_trips_with_bounded_memory(live_servers, tmp_path):  # noqa: F811
     shahn, shivam = UserFactory(username="shahn"), UserFactory(username="shivam")
     befriend(shahn, shivam)
-    chat, _ = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     (server,) = live_servers(1)
     source = tmp_path / "big.bin"
     with source.open("wb") as out:

@@ -8,9 +8,9 @@ import uuid
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from messaging import services
 from messaging.files import clean_file_name
 from messaging.models import Message
+from messaging.services.chats import purge_chats
 from tests.audio import FORMATS, audio
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +216,7 @@ def test_purging_or_leaving_the_chat_erases_its_files(api, shahn, shivam, direct
     send_file(api(shivam), direct, audio("ogg"), "memo.ogg", kind="voice")
     assert len(stored_files(settings)) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        services.purge_chats(chat_ids=[uuid.UUID(direct["id"])])
+        purge_chats(chat_ids=[uuid.UUID(direct["id"])])
     assert stored_files(settings) == []
 
 

@@ -6,7 +6,9 @@ import uuid
 
 import pytest
 
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.editing import add_reaction
+from messaging.services.sending import send_message
 from tests.factories import UserFactory, befriend
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +18,12 @@ def make_chats(owner, n):
     for _ in range(n):
         friend = UserFactory()
         befriend(owner, friend)
-        chat, _created = services.get_or_create_direct_chat(actor=owner, other_id=friend.id)
-        message, _ = services.send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
-                                           text=f"hi @{owner.username}")
+        chat, _created = get_or_create_direct_chat(actor=owner, other_id=friend.id)
+        message, _ = send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
+                                  text=f"hi @{owner.username}")
         for emoji in ("👍", "🎉"):
-            services.add_reaction(actor=owner, chat_id=chat.id, message_id=message.id, emoji=emoji)
-        services.add_reaction(actor=friend, chat_id=chat.id, message_id=message.id, emoji="👍")
+            add_reaction(actor=owner, chat_id=chat.id, message_id=message.id, emoji=emoji)
+        add_reaction(actor=friend, chat_id=chat.id, message_id=message.id, emoji="👍")
     return chat
 
 
@@ -45,9 +47,9 @@ def test_the_inbox_costs_a_constant_number_of_queries(api, shahn, n, django_asse
 def test_the_history_costs_a_constant_number_of_queries(api, shahn, n, django_assert_num_queries):
     chat = make_chats(shahn, 1)
     for i in range(n - 1):
-        message, _ = services.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
-                                           text=f"m{i}")
-        services.add_reaction(actor=shahn, chat_id=chat.id, message_id=message.id, emoji="❤️")
+        message, _ = send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text",
+                                  text=f"m{i}")
+        add_reaction(actor=shahn, chat_id=chat.id, message_id=message.id, emoji="❤️")
     client = api(shahn)
     with django_assert_num_queries(4):  # token, participation, messages, their reactions
         response = client.get(f"/api/v1/chats/{chat.id}/messages")

@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 import pytest
 
-from messaging import services
 from messaging.models import Reaction
+from messaging.services.editing import add_reaction, edit_message, remove_reaction
 from tests.factories import UserFactory
 from tests.messaging.conftest import send
 from tests.realtime import EventListener
@@ -136,9 +136,9 @@ def test_each_change_sends_message_reactions_with_me_as_each_member_sees_it(
         api, shahn, shivam, udit, group, posted, django_capture_on_commit_callbacks):
     listener = EventListener(shahn, shivam, udit)
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_reaction(actor=udit, chat_id=group["id"], message_id=posted["id"], emoji="👍")
+        add_reaction(actor=udit, chat_id=group["id"], message_id=posted["id"], emoji="👍")
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
+        add_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
     expected_user = {"id": str(shivam.id), "username": "shivam", "display_name": "Shivam", "avatar_url": None}
     for user, me in ((shahn, False), (shivam, True), (udit, True)):
         events = listener.events(user)
@@ -149,7 +149,7 @@ def test_each_change_sends_message_reactions_with_me_as_each_member_sees_it(
     # A new listener: the pub/sub layer forgets a channel whose receive timed out.
     listener = EventListener(shahn, shivam, udit)
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
+        remove_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
     for user, me in ((shahn, False), (shivam, False), (udit, True)):
         (event,) = listener.events(user)
         assert (event["added"], event["reactions"]) == (False, [{"emoji": "👍", "count": 1, "me": me}])
@@ -158,7 +158,7 @@ def test_each_change_sends_message_reactions_with_me_as_each_member_sees_it(
 def test_adding_a_reaction_again_sends_nothing(api, shahn, shivam, group, posted, django_capture_on_commit_callbacks):
     api(shivam).put(reaction_url(group["id"], posted["id"], "👍"))
     with django_capture_on_commit_callbacks() as callbacks:
-        services.add_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
+        add_reaction(actor=shivam, chat_id=group["id"], message_id=posted["id"], emoji="👍")
     assert callbacks == []
 
 
@@ -167,7 +167,7 @@ def test_an_edit_event_carries_the_reactions_as_each_member_sees_them(
     api(shivam).put(reaction_url(group["id"], posted["id"], "👍"))
     listener = EventListener(shahn, shivam)
     with django_capture_on_commit_callbacks(execute=True):
-        services.edit_message(actor=shahn, chat_id=group["id"], message_id=posted["id"], text="Pizza at one?")
+        edit_message(actor=shahn, chat_id=group["id"], message_id=posted["id"], text="Pizza at one?")
     (to_shahn,), (to_shivam,) = listener.events(shahn), listener.events(shivam)
     assert to_shahn["message"]["reactions"] == [{"emoji": "👍", "count": 1, "me": False}]
     assert to_shivam["message"]["reactions"] == [{"emoji": "👍", "count": 1, "me": True}]

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils.html import escape
 
-from messaging import services
 from messaging.models import Message
+from messaging.services.chats import leave_chat
 from tests.messaging.conftest import send
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_someone_elses_chat_is_never_searched(api, shahn, shivam, udit, direct):
 
 def test_messages_before_you_returned_and_chats_you_deleted_are_not_found(api, shahn, shivam, direct):
     say(api(shivam), direct, "old news")
-    services.leave_chat(actor=shahn, chat_id=uuid.UUID(direct))
+    leave_chat(actor=shahn, chat_id=uuid.UUID(direct))
     assert found(api(shahn), "news") == []  # the chat is deleted for shahn
     say(api(shivam), direct, "fresh news")  # the chat comes back for shahn from here on
     assert found(api(shahn), "news") == ["fresh news"]

@@ -7,15 +7,18 @@ import uuid
 import pytest
 from django.db import connection
 
-from messaging import search, services
+from messaging import search
 from messaging.models import Message
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.editing import delete_message
+from messaging.services.sending import send_message
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
 
 def hits(user, q):
@@ -26,11 +29,11 @@ def hits(user, q):
 def test_sqlite_triggers_lost_with_a_rebuilt_table_are_put_back_with_the_missing_rows(shahn, direct):
     if connection.vendor != "sqlite":
         pytest.skip("the FTS5 index is SQLite's")
-    services.send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text="before")
+    send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text="before")
     with connection.cursor() as cursor:  # what rebuilding messaging_message in a migration does
         for name in ("insert", "update", "delete"):
             cursor.execute(f"DROP TRIGGER messaging_message_fts_{name}")
-    services.send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text="during")
+    send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(), kind="text", text="during")
     assert hits(shahn, "during") == []
     assert search.install_sqlite_triggers(connection) is True
     assert hits(shahn, "during") == ["during"] and hits(shahn, "before") == ["before"]
@@ -38,9 +41,9 @@ def test_sqlite_triggers_lost_with_a_rebuilt_table_are_put_back_with_the_missing
 
 
 def test_the_postgres_vector_is_empty_for_tombstones_and_system_messages(shahn, direct, group, postgres):
-    message, _created = services.send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(),
-                                              kind="text", text="soon gone")
-    services.delete_message(actor=shahn, chat_id=direct.id, message_id=message.id)
+    message, _created = send_message(actor=shahn, chat_id=direct.id, client_id=uuid.uuid4(),
+                                     kind="text", text="soon gone")
+    delete_message(actor=shahn, chat_id=direct.id, message_id=message.id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT kind, deleted_at IS NOT NULL, search_vector = ''::tsvector FROM messaging_message "
                        "WHERE id = %s OR kind = 'system'", [message.id])

@@ -6,20 +6,21 @@ import uuid
 
 import pytest
 
-from messaging import services
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.sending import send_message
 
 pytestmark = pytest.mark.django_db
 
 
 def say(user, chat_id, text):
-    message, _created = services.send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text",
-                                               text=text)
+    message, _created = send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text",
+                                      text=text)
     return message
 
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_too_long_query_is_400_with_the_reason(signed_in):
 
 
 def test_search_in_this_chat(signed_in, direct, shahn, udit):
-    other = services.get_or_create_direct_chat(actor=shahn, other_id=udit.id)[0]
+    other = get_or_create_direct_chat(actor=shahn, other_id=udit.id)[0]
     say(shahn, direct.id, "pizza here")
     say(shahn, other.id, "pizza there")
     chat_page = signed_in.get(f"/chats/{direct.id}").content.decode()

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from messaging import services
 from messaging.models import Chat, Message, Participant
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.images import png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +18,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    chat, _created = services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
+    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
     return chat
 
 
 def say(user, chat, text="hi", **extra):
-    return services.send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text,
-                                 **extra)[0]
+    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text,
+                        **extra)[0]
 
 
 def signed_in(client, user):
@@ -130,7 +131,7 @@ def test_a_group_is_created_from_friends(client, shahn, shivam, udit, circle):
 
 
 def test_group_settings_rename_add_remove_and_leave(client, shahn, shivam, udit, kai, circle):
-    group = services.create_group(actor=shahn, name="Trip", member_ids=[shivam.id])
+    group = create_group(actor=shahn, name="Trip", member_ids=[shivam.id])
     signed_in(client, shahn)
     url = reverse("chat-settings", args=[group.id])
     assert "Kai" in client.get(url).content.decode()
@@ -147,7 +148,7 @@ def test_group_settings_rename_add_remove_and_leave(client, shahn, shivam, udit,
 
 
 def test_a_member_cannot_use_the_owners_actions(client, shahn, shivam, udit, circle):
-    group = services.create_group(actor=shahn, name="Trip", member_ids=[shivam.id, udit.id])
+    group = create_group(actor=shahn, name="Trip", member_ids=[shivam.id, udit.id])
     signed_in(client, shivam)
     url = reverse("chat-settings", args=[group.id])
     assert "Rename" not in client.get(url).content.decode()

@@ -10,23 +10,25 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from messaging import services, views
+from messaging import views
 from messaging.models import Participant
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.sending import send_message
 
 pytestmark = pytest.mark.django_db
 
 
 def say(user, chat, text="hi"):
-    return services.send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
+    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
 
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return services.get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
 
 
 def groups(owner, members, n):
-    return [services.create_group(actor=owner, name=f"g{i}", member_ids=[m.id for m in members]) for i in range(n)]
+    return [create_group(actor=owner, name=f"g{i}", member_ids=[m.id for m in members]) for i in range(n)]
 
 
 def test_it_shows_the_chat_list_beside_the_conversation_with_the_open_chat_marked(client, shahn, shivam, direct):

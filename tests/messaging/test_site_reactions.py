@@ -6,17 +6,19 @@ import uuid
 
 import pytest
 
-from messaging import services
 from messaging.models import Reaction
+from messaging.services.chats import create_group
+from messaging.services.editing import add_reaction
+from messaging.services.sending import send_message
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def posted(shahn, shivam, udit, circle):
-    group = services.create_group(actor=shahn, name="Lunch", member_ids=[shivam.id, udit.id])
-    message, _ = services.send_message(actor=shahn, chat_id=group.id, client_id=uuid.uuid4(), kind="text",
-                                       text="@shivam pizza?")
+    group = create_group(actor=shahn, name="Lunch", member_ids=[shivam.id, udit.id])
+    message, _ = send_message(actor=shahn, chat_id=group.id, client_id=uuid.uuid4(), kind="text",
+                              text="@shivam pizza?")
     return message
 
 
@@ -37,7 +39,7 @@ def test_the_small_form_adds_and_removes_a_reaction(client, shivam, posted):
 
 def test_others_see_who_reacted_in_the_tooltip(client, shahn, shivam, udit, posted):
     for user in (shivam, udit):
-        services.add_reaction(actor=user, chat_id=posted.chat_id, message_id=posted.id, emoji="🎉")
+        add_reaction(actor=user, chat_id=posted.chat_id, message_id=posted.id, emoji="🎉")
     client.force_login(shahn)
     page = client.get(f"/chats/{posted.chat_id}").content.decode()
     assert 'title="Shivam, Udit"' in page and 'aria-pressed="false"' in page
@@ -84,7 +86,7 @@ def test_a_mention_of_you_is_marked_and_the_list_shows_an_at_badge(client, shiva
 def test_the_strings_are_translated(client, shivam, posted, language, more, mentioned):
     shivam.language = language
     shivam.save(update_fields=["language"])
-    services.add_reaction(actor=shivam, chat_id=posted.chat_id, message_id=posted.id, emoji="👍")
+    add_reaction(actor=shivam, chat_id=posted.chat_id, message_id=posted.id, emoji="👍")
     client.force_login(shivam)
     page = client.get(f"/chats/{posted.chat_id}").content.decode()
     assert more in page and mentioned in page

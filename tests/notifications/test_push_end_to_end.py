@@ -16,8 +16,8 @@ from django.utils import timezone
 from websockets.sync.client import connect
 
 from accounts.services import issue_token
-from messaging import services as messaging_services
 from messaging.models import Message
+from messaging.services.chats import create_group
 from tests.factories import UserFactory, befriend
 from tests.notifications.conftest import BrowserKeys
 
@@ -35,8 +35,8 @@ def test_pushes_reach_only_those_who_should_hear_across_two_processes_and_surviv
     for name, person in people.items():
         if name != "shahn":
             befriend(people["shahn"], person)
-    group = messaging_services.create_group(actor=people["shahn"], name="Lunch",
-                                            member_ids=[p.id for n, p in people.items() if n != "shahn"])
+    group = create_group(actor=people["shahn"], name="Lunch",
+                         member_ids=[p.id for n, p in people.items() if n != "shahn"])
     tokens = {name: issue_token(user=person) for name, person in people.items()}
     a, b = live_servers(2, PUSH_ALLOWED_HOSTS=push_service.host)
 

@@ -11,7 +11,8 @@ import pytest
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from messaging import services as messaging_services
+from messaging.services.chats import get_or_create_direct_chat
+from messaging.services.sending import send_message
 from tests.factories import UserFactory, befriend
 from tests.messaging.conftest import send
 from tests.realtime import EventListener
@@ -137,12 +138,12 @@ def test_history_with_auto_translate_costs_a_constant_number_of_queries(api, sha
     friend = UserFactory()
     set_language(friend, "de")
     befriend(shahn, friend)
-    chat, _created = messaging_services.get_or_create_direct_chat(actor=shahn, other_id=friend.id)
+    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=friend.id)
     client = api(shahn)
     auto(client, chat.id)
     for i in range(n):
-        sent, _ = messaging_services.send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(),
-                                                  kind="text", text=f"Hallo {i}")
+        sent, _ = send_message(actor=friend, chat_id=chat.id, client_id=uuid.uuid4(),
+                               kind="text", text=f"Hallo {i}")
         with transaction.atomic():
             deliver_auto_translations(message_id=sent.id)
     # the token, the participation, the page, the translations on it, the reactions

@@ -13,8 +13,9 @@ from django.db import transaction
 from accounts.models import User
 from friends import services as friends
 from friends.selectors import are_friends
-from messaging import services as messaging
 from messaging.models import Chat
+from messaging.services.chats import create_group, get_or_create_direct_chat
+from messaging.services.sending import send_message
 
 DEMO_PASSWORD = "chaat-demo-2026"  # noqa: S105 - printed for the demo logins on purpose
 PEOPLE = [
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         for a, b in FRIENDS:
             friends.befriend_pair(a=users[a], b=users[b])
         for a, b, lines in DIRECT_MESSAGES:
-            chat, _created = messaging.get_or_create_direct_chat(actor=users[a], other_id=users[b].id)
+            chat, _created = get_or_create_direct_chat(actor=users[a], other_id=users[b].id)
             self._say(chat.id, users, lines, f"{a}-{b}")
         self._group(users)
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
@@ -72,13 +73,13 @@ class Command(BaseCommand):
     def _say(self, chat_id: uuid.UUID, users: dict[str, User], lines: list[str], key: str) -> None:
         for number, line in enumerate(lines):
             who, text = line.split(":", 1)
-            messaging.send_message(actor=users[who], chat_id=chat_id, kind="text", text=text,
-                                   client_id=_client_id(key, str(number)))
+            send_message(actor=users[who], chat_id=chat_id, kind="text", text=text,
+                         client_id=_client_id(key, str(number)))
 
     def _group(self, users: dict[str, User]) -> None:
         name, owner, members, lines = GROUP
         chat = Chat.objects.filter(kind=Chat.Kind.GROUP, name=name, created_by=users[owner]).first()
         if chat is None:
-            chat = messaging.create_group(actor=users[owner], name=name,
-                                          member_ids=[users[m].id for m in members])
+            chat = create_group(actor=users[owner], name=name,
+                                member_ids=[users[m].id for m in members])
         self._say(chat.id, users, lines, name)
