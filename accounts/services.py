@@ -176,15 +176,27 @@ def change_password(*, user: User, old_password: str, new_password: str, client_
     user.save(update_fields=["password"], keep_token_digest=token_digest(keep_token) if keep_token else None)
 
 
+# What the apps that keep something of a user do when the account is deleted, each a function of
+# `user=` run inside the deletion's transaction before the user row goes (messaging: leave every
+# chat, see MessagingConfig.ready). Those apps depend on accounts, so they register their step here
+# when they load instead of accounts importing them.
+_account_deletion_steps: list[Callable[..., None]] = []
+
+
+def on_account_deletion(step: Callable[..., None]) -> None:
+    """Have delete_account run `step(user=user)` (once, however often it is registered)."""
+    if step not in _account_deletion_steps:
+        _account_deletion_steps.append(step)
+
+
 @transaction.atomic
 def delete_account(*, user: User, password: str, client_ip: str) -> None:
     """Delete the account: profile, friendships, requests and tokens go; messages stay with
-    `sender: null`; each chat follows the last-participant rule. A wrong password counts
-    against `login`."""
+    `sender: null`; each chat follows the last-participant rule (the step messaging registers
+    with on_account_deletion). A wrong password counts against `login`."""
     check_current_password(user=user, password=password, client_ip=client_ip, field="password")
-    from messaging.services.chats import leave_all_chats
-
-    leave_all_chats(user=user)
+    for step in _account_deletion_steps:
+        step(user=user)
     avatar = user.avatar.name if user.avatar else None
     storage = user.avatar.storage
     realtime.recheck_auth_on_commit(user_id=user.id)
