@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -148,6 +149,17 @@ def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: 
     return other_id
 
 
+# Whether a match chat still takes messages is matchmaking's rule (has its match ended?). matching
+# depends on messaging (it creates and purges match chats), so it hands the rule over when it loads
+# (MatchingConfig.ready) instead of messaging importing matching. Without it no match chat is open.
+_match_rule: list[Callable[..., bool]] = []
+
+
+def register_match_rule(is_open: Callable[..., bool]) -> None:
+    """Have check_may_send ask `is_open(chat_id=...)` whether a match chat still takes messages."""
+    _match_rule[:] = [is_open]
+
+
 def check_may_send(*, actor_id: UUID, chat_id: UUID, chat_kind: str, direct_key: str | None) -> None:
     if chat_kind == Chat.Kind.DIRECT:
         between = relationship(actor_id, _direct_other(direct_key, actor_id))
@@ -155,11 +167,8 @@ def check_may_send(*, actor_id: UUID, chat_id: UUID, chat_kind: str, direct_key:
             raise errors.Blocked()
         if not between.friends:
             raise errors.NotFriends()
-    elif chat_kind == Chat.Kind.MATCH:
-        from matching.selectors import match_is_open
-
-        if not match_is_open(chat_id=chat_id):
-            raise errors.MatchEnded()
+    elif chat_kind == Chat.Kind.MATCH and not (_match_rule and _match_rule[0](chat_id=chat_id)):
+        raise errors.MatchEnded()
 
 
 def _direct_other(direct_key: str, user_id: UUID) -> UUID:
