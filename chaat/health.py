@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
@@ -30,8 +31,6 @@ async def _layer_ok() -> bool:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    from asgiref.sync import async_to_sync
-
     body = {
         "database": "ok" if _database_ok() else "down",
         "channel_layer": "ok" if async_to_sync(_layer_ok)() else "down",

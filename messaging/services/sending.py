@@ -18,6 +18,8 @@ from chaat import ratelimit, realtime
 from chaat.errors import Invalid, NotFound
 from friends.selectors import relationship
 from messaging import errors, events, store
+from messaging.files import attach_file
+from messaging.images import attach_image
 from messaging.models import TEXT_MAX_LENGTH, Chat, Mention, Message, MessageEdit, Participant, Sticker
 from messaging.services._stored_files import message_files_of
 from messaging.services.chats import publish_chat, site_language
@@ -92,14 +94,10 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
         if message.sticker is None:
             raise Invalid(fields={"sticker": [_("No such sticker.")]})
     elif kind == Message.Kind.IMAGE:
-        from messaging.images import attach_image
-
         ratelimit.limit_upload(user_id=actor.id)  # images and avatars share the `upload` limit
         message.text = clean_text(text, required=False)
         attach_image(message, image)
     elif kind in (Message.Kind.FILE, Message.Kind.VOICE):
-        from messaging.files import attach_file
-
         ratelimit.limit_upload(user_id=actor.id)  # images, files and voice share the `upload` limit
         message.text = clean_text(text, required=False) if kind == Message.Kind.FILE else ""
         attach_file(message, file)
