@@ -17,7 +17,7 @@ from tests.factories import UserFactory, befriend
 from tests.messaging.conftest import send
 from tests.realtime import EventListener
 from tests.translation.conftest import set_language
-from translation.services import deliver_auto_translations
+from translation.translator import deliver_auto_translations
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_an_edit_queues_a_new_translation_and_hides_the_old(api, shahn, shivam, 
 def test_a_translation_finished_after_an_edit_is_not_kept(api, shahn, shivam, babel, libretranslate):
     """The worker read the old text, the sender edited meanwhile: its translation is dropped."""
     from messaging.models import Message
-    from translation.services import translation_of
+    from translation.translator import translation_of
 
     message = send(api(shivam), babel["id"], "Guten Morgen").json()
     stale = Message.objects.get(pk=message["id"])

@@ -9,7 +9,7 @@ import pytest
 
 from messaging.models import Participant
 from tests.messaging.conftest import send
-from translation.services import deliver_auto_translations
+from translation.translator import deliver_auto_translations
 
 pytestmark = pytest.mark.django_db
 
