@@ -21,7 +21,7 @@ from pywebpush import WebPushException, webpush
 from accounts.serializers import avatar_url
 from chaat import presence
 from messaging.models import Chat, Message, Participant
-from notifications import selectors, services, vapid
+from notifications import selectors, vapid
 from notifications.endpoints import check_endpoint
 from notifications.errors import InvalidEndpoint
 from notifications.models import PushSubscription
@@ -112,6 +112,13 @@ class _NoRedirects(requests.Session):
         return super().post(url, *args, allow_redirects=False, **kwargs)
 
 
+def _remove_gone_subscription(subscription_id: UUID) -> None:
+    """The push service answered 404/410 (or the endpoint is no longer allowed): the browser
+    dropped this subscription. The worker's own change: the services queue the worker's jobs, so
+    this module does not import them back."""
+    PushSubscription.objects.filter(id=subscription_id).delete()
+
+
 def deliver(*, subscription_id: UUID | str, data: dict[str, Any]) -> None:
     """Send one push. 404/410 remove the subscription; network errors, 429 and 5xx raise
     PushFailed (retried); any other refusal is logged and dropped."""
@@ -122,7 +129,7 @@ def deliver(*, subscription_id: UUID | str, data: dict[str, Any]) -> None:
         check_endpoint(subscription.endpoint)  # again: the host's addresses may have changed
     except InvalidEndpoint:
         logger.warning("push endpoint no longer allowed, subscription %s removed", subscription.id)
-        services.remove_gone_subscription(subscription_id=subscription.id)
+        _remove_gone_subscription(subscription.id)
         return
     try:
         with _NoRedirects() as session:
@@ -137,7 +144,7 @@ def deliver(*, subscription_id: UUID | str, data: dict[str, Any]) -> None:
     except WebPushException as exc:
         status = exc.response.status_code if exc.response is not None else None
         if status in {404, 410}:
-            services.remove_gone_subscription(subscription_id=subscription.id)
+            _remove_gone_subscription(subscription.id)
         elif status is None or status == 429 or status >= 500:
             raise PushFailed(f"push to subscription {subscription.id}: {status}") from exc
         else:

@@ -1,4 +1,5 @@
-"""Every change to push subscriptions (and, in tasks.py, the pushes sent for new messages)."""
+"""Every change to push subscriptions a person makes (the pushes sent for new messages, and the
+subscriptions the push services report gone, are the worker's: tasks.py and push.py)."""
 
 from __future__ import annotations
 
@@ -60,8 +61,3 @@ def _trim(user: User) -> None:
 def unsubscribe(*, credential: Credential, subscription_id: UUID) -> None:
     """Delete a subscription of this token or session (NotFound for any other)."""
     selectors.access_subscription(credential=credential, subscription_id=subscription_id).delete()
-
-
-def remove_gone_subscription(*, subscription_id: UUID) -> None:
-    """The push service answered 404/410: the browser dropped this subscription."""
-    PushSubscription.objects.filter(id=subscription_id).delete()
