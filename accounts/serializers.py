@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from typing import TypedDict
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
+from chaat.api import UUIDStr
+
+
+class UserData(TypedDict):
+    """A user as others see it (UserOut), in the live events that carry one."""
+
+    id: UUIDStr
+    username: str
+    display_name: str
+    avatar_url: str | None
 
 
 def avatar_url(user: User) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +14,13 @@ from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
+
+# An event: one of the payload shapes (TypedDicts) declared in the apps' `events.py`, built by
+# the builder of its type there. tests/live/test_event_shapes.py checks each against its shape.
+Event = Mapping[str, Any]
+# ... or, for payloads that differ per receiver and read the committed state (a chat as each
+# member sees it): a function run after commit that returns each receiver's own event.
+EventPerUser = Callable[[], Mapping[UUID, Event]]
 
 # The consumer handles channel messages of this type by forwarding `event` to the client.
 EVENT_MESSAGE_TYPE = "event.forward"
@@ -26,7 +33,7 @@ def user_group(user_id: UUID | str) -> str:
     return f"user.{UUID(str(user_id)).hex}"
 
 
-async def asend_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+async def _asend(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
     """Send a channel-layer message to each user's group now. Delivery is best effort: a missed
     event is recovered by the client's `?after=<seq>` catch-up, so a broken layer is logged only."""
     layer = get_channel_layer()
@@ -48,20 +55,36 @@ async def asend_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]
         logger.warning("could not publish %s", message.get("event", {}).get("type"), exc_info=error)
 
 
-def send_to_users(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
-    """`asend_to_users` for synchronous code (services, views)."""
-    async_to_sync(asend_to_users)(user_ids, message)
+def _send(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+    async_to_sync(_asend)(user_ids, message)
 
 
-def publish_on_commit(*, user_ids: Iterable[UUID | str], event: dict[str, Any]) -> None:
-    """Send `event` to every connection of each user once the current transaction commits."""
-    recipients = list(user_ids)
-    transaction.on_commit(
-        lambda: send_to_users(recipients, {"type": EVENT_MESSAGE_TYPE, "event": event})
-    )
+def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Event | EventPerUser) -> None:
+    """The one way synchronous code (services) publishes: send `event` to every connection of each
+    of `user_ids` once the current transaction commits (at once when none is open). With an
+    EventPerUser, each receiver it names gets their own event, narrowed to `user_ids` when given."""
+    recipients = None if user_ids is None else list(user_ids)
+    if callable(event):
+        def send_each() -> None:
+            for user_id, own in event().items():
+                if recipients is None or user_id in recipients:
+                    _send([user_id], {"type": EVENT_MESSAGE_TYPE, "event": own})
+
+        transaction.on_commit(send_each)
+        return
+    if recipients is None:
+        raise TypeError("an event that is the same for everyone needs its user_ids")
+    transaction.on_commit(lambda: _send(recipients, {"type": EVENT_MESSAGE_TYPE, "event": event}))
+
+
+async def apublish(*, user_ids: Iterable[UUID | str], event: Event) -> None:
+    """The one way asynchronous code (the consumer's presence) publishes: send `event` now. Its
+    changes live in Redis, not in a database transaction, so there is no commit to wait for, and
+    an async caller must not block its event loop on publish_on_commit's synchronous send."""
+    await _asend(user_ids, {"type": EVENT_MESSAGE_TYPE, "event": event})
 
 
 def recheck_auth_on_commit(*, user_id: UUID | str) -> None:
     """After a logout, a password change or an account deletion commits, make every open socket
     of the user check its credential again; those whose token or session is gone close (4401)."""
-    transaction.on_commit(lambda: send_to_users([user_id], {"type": AUTH_RECHECK_MESSAGE_TYPE}))
+    transaction.on_commit(lambda: _send([user_id], {"type": AUTH_RECHECK_MESSAGE_TYPE}))

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated, TypedDict
+
 from rest_framework import serializers
 
-from accounts.serializers import UserOut
+from accounts.serializers import UserData, UserOut
+from chaat.api import Timestamp, UUIDStr
 from friends.models import GREETING_MAX_LENGTH, FriendRequest
+
+
+class FriendRequestData(TypedDict):
+    """FriendRequestOut's output, as the friend-request events carry it."""
+
+    id: UUIDStr
+    from_user: UserData
+    to_user: UserData
+    greeting: str
+    status: Annotated[str, FriendRequest.Status]
+    sent_at: Timestamp
+    responded_at: Timestamp | None
 
 
 class FriendRequestOut(serializers.Serializer):

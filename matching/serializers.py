@@ -1,12 +1,25 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.serializers import UserOut
+from accounts.serializers import UserData, UserOut
+from chaat.api import Timestamp, UUIDStr
 from matching.models import Match
+
+
+class MatchData(TypedDict):
+    """A match as one partner sees it (MatchOut)."""
+
+    id: UUIDStr
+    chat_id: UUIDStr | None
+    partner: UserData
+    started_at: Timestamp
+    ends_at: Timestamp
+    ended_at: Timestamp | None
+    duration_minutes: int | None
 
 
 class MatchOut(serializers.Serializer):
@@ -26,7 +39,7 @@ class MatchOut(serializers.Serializer):
         return UserOut(partner).data
 
 
-def match_data(match: Match, viewer_id: Any) -> dict[str, Any]:
+def match_data(match: Match, viewer_id: Any) -> MatchData:
     return MatchOut(match, context={"viewer_id": viewer_id}).data
 
 

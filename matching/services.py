@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
@@ -30,9 +31,10 @@ def _serialize_pairing() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PAIRING_LOCK])
 
 
-def _publish(kind: str, match: Match) -> None:
+def _publish(build: Callable[[Match, UUID], realtime.Event], match: Match) -> None:
+    """`build`'s event (match_found, match_ended) to each partner, with the match as they see it."""
     for user_id in (match.user_a_id, match.user_b_id):
-        realtime.publish_on_commit(user_ids=[user_id], event=events.match_event(kind, match, user_id))
+        realtime.publish_on_commit(user_ids=[user_id], event=build(match, user_id))
 
 
 @transaction.atomic
@@ -78,7 +80,7 @@ def join_queue(*, actor: User) -> Match | None:
         ends_at=now + timedelta(minutes=minutes), expires_at=now + HISTORY,
     )
     MatchSeat.objects.bulk_create([MatchSeat(user=partner, match=match), MatchSeat(user=actor, match=match)])
-    _publish("found", match)
+    _publish(events.match_found, match)
     return match
 
 
@@ -107,7 +109,7 @@ def _finish(match: Match, *, now: datetime, reason: str) -> None:
     _charge(match.user_a_id, day, match.points_a)
     _charge(match.user_b_id, day, match.points_b)
     MatchSeat.objects.filter(match=match).delete()
-    _publish("ended", match)
+    _publish(events.match_ended, match)
 
 
 @transaction.atomic

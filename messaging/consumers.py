@@ -124,8 +124,7 @@ def user_for(credential: Credential) -> User | None:
 async def announce_presence(user_id: UUID | str, online: bool) -> None:
     """Send `presence` to the user's friends."""
     friends = await run_sync(friend_id_list)(UUID(str(user_id)))
-    await realtime.asend_to_users(friends, {"type": realtime.EVENT_MESSAGE_TYPE,
-                                            "event": events.presence(user_id, online)})
+    await realtime.apublish(user_ids=friends, event=events.presence(user_id, online))
 
 
 class ChatConsumer(AsyncWebsocketConsumer):

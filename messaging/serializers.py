@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Annotated, TypedDict
 from uuid import UUID
 
 from django.conf import settings
@@ -7,9 +8,81 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.serializers import UserOut, avatar_url
-from messaging.models import TEXT_MAX_LENGTH, Message, Participant, Sticker
+from accounts.serializers import UserData, UserOut, avatar_url
+from chaat.api import Timestamp, UUIDStr
+from messaging.models import TEXT_MAX_LENGTH, Chat, Message, Participant, Sticker
 from messaging.selectors import ChatEntry, attach_reactions
+
+# The shapes of what the functions below build (the API's objects, which the live events carry).
+
+
+class StickerData(TypedDict):
+    id: str
+    pack: str
+    name: str
+    image_url: str
+
+
+class FileData(TypedDict):
+    url: str
+    name: str
+    size: int
+    content_type: str
+    duration_s: float | None
+
+
+class TranslationData(TypedDict):
+    to: str
+    text: str
+
+
+class ReactionData(TypedDict):
+    emoji: str
+    count: int
+    me: bool
+
+
+class MessageData(TypedDict):
+    id: UUIDStr
+    chat_id: UUIDStr
+    seq: int
+    sender: UserData | None
+    kind: Annotated[str, Message.Kind]
+    text: str
+    sticker: StickerData | None
+    image_url: str | None
+    reply_to: UUIDStr | None
+    client_id: UUIDStr | None
+    created_at: Timestamp
+    edited_at: Timestamp | None
+    deleted: bool
+    lang: str | None
+    translation: TranslationData | None
+    file: FileData | None
+    reactions: list[ReactionData]
+    mentions: list[UUIDStr]
+
+
+class ChatSettingsData(TypedDict):
+    language: str
+    auto_translate: bool
+    notify: Annotated[str, Participant.Notify]
+    muted_until: Timestamp | None
+
+
+class ChatData(TypedDict):
+    id: UUIDStr
+    kind: Annotated[str, Chat.Kind]
+    name: str
+    members: list[UserData]
+    created_at: Timestamp
+    last_message: MessageData | None
+    last_seq: int
+    last_read_seq: int
+    unread_count: int
+    unread_mentions: int
+    my_role: Annotated[str, Participant.Role]
+    settings: ChatSettingsData
 
 
 def sticker_url(sticker: Sticker) -> str:
@@ -36,7 +109,7 @@ class FileOut(serializers.Serializer):
     duration_s = serializers.FloatField(allow_null=True)
 
 
-def file_data(message: Message) -> dict | None:
+def file_data(message: Message) -> FileData | None:
     if message.deleted or not message.file:
         return None
     return {"url": reverse("chat-file", kwargs={"chat_id": message.chat_id, "message_id": message.id}),
@@ -47,7 +120,7 @@ def file_data(message: Message) -> dict | None:
 _DATETIME = serializers.DateTimeField()  # DRF's own ISO 8601 rendering, for the to_representation below
 
 
-def user_data(user) -> dict:
+def user_data(user) -> UserData:
     """accounts.serializers.UserOut's dict, built directly (the tests compare the two)."""
     return {"id": str(user.id), "username": user.username, "display_name": user.display_name,
             "avatar_url": avatar_url(user)}
@@ -64,7 +137,7 @@ class ReactionOut(serializers.Serializer):
     me = serializers.BooleanField(help_text="Whether you reacted so.")
 
 
-def reactions_data(message: Message, viewer_id: UUID | None) -> list[dict]:
+def reactions_data(message: Message, viewer_id: UUID | None) -> list[ReactionData]:
     """The message's reactions as `viewer_id` sees them (`me`), in the order each emoji first
     appeared. Lists attach them in one query (selectors.attach_reactions); a single message
     that arrives without them loads its own."""
@@ -157,7 +230,7 @@ class MessageOut(serializers.Serializer):
 _MESSAGE = MessageOut()
 
 
-def chat_settings_data(participant: Participant) -> dict:
+def chat_settings_data(participant: Participant) -> ChatSettingsData:
     """A member's own settings in a chat (`GET /chats/{id}/me`, and the chat object's `settings`)."""
     return {"language": participant.language, "auto_translate": participant.auto_translate,
             "notify": participant.notify,
@@ -229,11 +302,11 @@ class ChatOut(serializers.Serializer):
         }
 
 
-def chat_data(entry: ChatEntry) -> dict:
+def chat_data(entry: ChatEntry) -> ChatData:
     return ChatOut(entry).data
 
 
-def message_data(message: Message, viewer_id: UUID | None = None) -> dict:
+def message_data(message: Message, viewer_id: UUID | None = None) -> MessageData:
     """The message as `viewer_id` sees it (their own reactions marked `me`)."""
     if viewer_id is None:
         return _MESSAGE.to_representation(message)

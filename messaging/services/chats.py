@@ -4,6 +4,7 @@ a chat's membership uses: the chat lock, `chat.*` events, system messages, a new
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -25,17 +26,12 @@ GROUP_MAX_MEMBERS = 256
 GROUP_NAME_MAX_LENGTH = 100
 
 
-def publish_chat(kind: str, chat_id: UUID, user_ids: list[UUID] | None = None) -> None:
-    """Send `chat.<kind>` to each member (or to `user_ids`), each with the chat as they see it,
-    read after commit."""
-
-    def send() -> None:
-        for user_id, entry in selectors.chat_for_members(chat_id).items():
-            if user_ids is None or user_id in user_ids:
-                realtime.send_to_users([user_id], {"type": realtime.EVENT_MESSAGE_TYPE,
-                                                   "event": events.chat_event(kind, entry)})
-
-    transaction.on_commit(send)
+def publish_chat(build: Callable[[selectors.ChatEntry], realtime.Event], chat_id: UUID,
+                 user_ids: list[UUID] | None = None) -> None:
+    """`build`'s event (chat_created, chat_updated, ...) to each member (or to `user_ids`), each
+    with the chat as they see it, read after commit."""
+    realtime.publish_on_commit(user_ids=user_ids, event=lambda: {
+        user_id: build(entry) for user_id, entry in selectors.chat_for_members(chat_id).items()})
 
 
 def lock_chat(*, actor: User, chat_id: UUID) -> Participant:
@@ -51,7 +47,7 @@ def system_message(chat: Chat, text: str) -> Message:
     message.seq = store.next_seq(chat.id, now)
     store.insert_message(message)
     realtime.publish_on_commit(user_ids=store.member_ids(chat.id),
-                               event=events.message_event("created", message))
+                               event=events.message_created(message))
     return message
 
 
@@ -107,7 +103,7 @@ def create_group(*, actor: User, name: str, member_ids: list[UUID]) -> Chat:
         [joining(chat, actor, role=Participant.Role.OWNER, joined_at=now)]
         + [joining(chat, user, joined_at=now) for user in members]
     )
-    publish_chat("created", chat.id)
+    publish_chat(events.chat_created, chat.id)
     system_message(chat, _("%(actor)s created the group “%(name)s”.") % {"actor": actor.name, "name": name})
     return chat
 
@@ -122,7 +118,7 @@ def rename_group(*, actor: User, chat_id: UUID, name: str) -> Chat:
     if name != chat.name:
         chat.name = name
         chat.save(update_fields=["name"])
-        publish_chat("updated", chat.id)
+        publish_chat(events.chat_updated, chat.id)
         system_message(chat, _("%(actor)s renamed the group to “%(name)s”.") % {"actor": actor.name, "name": name})
     return chat
 
@@ -162,9 +158,9 @@ def get_or_create_direct_chat(*, actor: User, other_id: UUID) -> tuple[Chat, boo
                                              "language": site_language(actor.language)}
         )
         if rejoined:
-            publish_chat("created", chat.id, [actor.id])
+            publish_chat(events.chat_created, chat.id, [actor.id])
     if created:
-        publish_chat("created", chat.id)
+        publish_chat(events.chat_created, chat.id)
     return chat, created
 
 
@@ -175,7 +171,7 @@ def create_match_chat(*, user_a: User, user_b: User, language_a: str | None = No
     it in the language they queued with (`language_a`, `language_b`), else their profile's."""
     chat = Chat.objects.create(kind=Chat.Kind.MATCH, created_by=None)
     Participant.objects.bulk_create([joining(chat, user_a, language_a), joining(chat, user_b, language_b)])
-    publish_chat("created", chat.id)
+    publish_chat(events.chat_created, chat.id)
     return chat
 
 
@@ -201,7 +197,7 @@ def take_out(participant: Participant) -> None:
         return
     if chat.kind == Chat.Kind.DIRECT:
         return
-    publish_chat("member_removed", chat.id)
+    publish_chat(events.chat_member_removed, chat.id)
     if chat.kind != Chat.Kind.GROUP:
         return
     remember_former_member(chat, user.id)
@@ -210,7 +206,7 @@ def take_out(participant: Participant) -> None:
         heir = remaining.filter(role=Participant.Role.ADMIN).first() or remaining.first()
         heir.role = Participant.Role.OWNER
         heir.save(update_fields=["role"])
-        publish_chat("updated", chat.id)
+        publish_chat(events.chat_updated, chat.id)
         system_message(chat, _("%(user)s is now the owner.") % {"user": heir.user.name})
 
 

@@ -43,7 +43,7 @@ def edit_message(*, actor: User, chat_id: UUID, message_id: UUID, text: str) -> 
     Mention.objects.filter(message=message).delete()
     index_mentions(message)
     translation_services.retranslate_after_edit(message)
-    _publish_message("updated", message)
+    _publish_message_updated(message)
     return message
 
 
@@ -89,17 +89,17 @@ def _tombstone(message: Message) -> Message:
                                 "file", "file_name", "file_size", "file_content_type", "file_duration_s",
                                 "mentions", "deleted_at"])
     realtime.publish_on_commit(user_ids=store.member_ids(message.chat_id),
-                               event=events.message_event("deleted", message))
+                               event=events.message_deleted(message))
     return message
 
 
-def _publish_message(kind: str, message: Message) -> None:
-    """`message.<kind>` to everyone who may see the message, each with their own `me`."""
+def _publish_message_updated(message: Message) -> None:
+    """`message.updated` to everyone who may see the message, each with their own `me`."""
     if getattr(message, "reaction_groups", None) is None:
         selectors.attach_reactions([message])
     for viewer_ids in _viewers_by_own_reactions(message):
         realtime.publish_on_commit(user_ids=viewer_ids,
-                                   event=events.message_event(kind, message, viewer_id=viewer_ids[0]))
+                                   event=events.message_updated(message, viewer_id=viewer_ids[0]))
 
 
 REACTIONS_MAX_DISTINCT = 20

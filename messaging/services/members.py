@@ -51,8 +51,8 @@ def add_member(*, actor: User, chat_id: UUID, user_id: UUID) -> Participant:
         # Back after leaving or being removed: the chat from their return on (the system message below).
         added.visible_from_seq, added.last_read_seq = chat.last_seq + 1, chat.last_seq
     added.save(force_insert=True)
-    publish_chat("created", chat.id, [user.id])
-    publish_chat("member_added", chat.id, [uid for uid in store.member_ids(chat.id) if uid != user.id])
+    publish_chat(events.chat_created, chat.id, [user.id])
+    publish_chat(events.chat_member_added, chat.id, [uid for uid in store.member_ids(chat.id) if uid != user.id])
     system_message(chat, _("%(actor)s added %(user)s.") % {"actor": actor.name, "user": user.name})
     return added
 
@@ -74,7 +74,7 @@ def set_member_role(*, actor: User, chat_id: UUID, user_id: UUID, role: str) -> 
     if target.role != role:
         target.role = role
         target.save(update_fields=["role"])
-        publish_chat("updated", chat_id)
+        publish_chat(events.chat_updated, chat_id)
     return target
 
 
@@ -99,7 +99,7 @@ def remove_member(*, actor: User, chat_id: UUID, user_id: UUID) -> None:
     target.delete()
     remember_former_member(participant.chat, user_id)
     realtime.publish_on_commit(user_ids=[user_id], event=events.chat_deleted(chat_id))
-    publish_chat("member_removed", chat_id)
+    publish_chat(events.chat_member_removed, chat_id)
     system_message(participant.chat, _("%(actor)s removed %(user)s.") % {"actor": actor.name,
                                                                          "user": target.user.name})
 
@@ -135,5 +135,5 @@ def update_chat_settings(*, actor: User, chat_id: UUID, changes: Mapping[str, An
         setattr(participant, name, changes[name])
     participant.save(update_fields=changed)
     # Everyone sees a member's language; the other settings are the actor's own business.
-    publish_chat("updated", chat_id, None if language_changed else [actor.id])
+    publish_chat(events.chat_updated, chat_id, None if language_changed else [actor.id])
     return participant

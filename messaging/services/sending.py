@@ -118,7 +118,7 @@ def _send(*, actor: User, chat_id: UUID, client_id: UUID, kind: str, text: str, 
     returned = context.chat_kind == Chat.Kind.DIRECT and len(recipients) < 2
     if returned:
         recipients.append(_return_to_direct_chat(chat_id, context.direct_key, actor.id, message.seq))
-    realtime.publish_on_commit(user_ids=recipients, event=events.message_event("created", message))
+    realtime.publish_on_commit(user_ids=recipients, event=events.message_created(message))
     # Most chats have nobody to push to: queueing the job anyway cost every send a transaction.
     if context.push_audience or returned:
         push_message_on_commit(message_id=message.id)
@@ -143,7 +143,7 @@ def _return_to_direct_chat(chat_id: UUID, direct_key: str, actor_id: UUID, seq: 
     language = User.objects.filter(pk=other_id).values_list("language", flat=True).first()
     Participant.objects.create(chat_id=chat_id, user_id=other_id, visible_from_seq=seq, last_read_seq=seq - 1,
                                language=site_language(language))
-    publish_chat("created", chat_id, [other_id])
+    publish_chat(events.chat_created, chat_id, [other_id])
     return other_id
 
 
