@@ -4,7 +4,7 @@ import pytest
 
 from friends.models import Block, FriendRequest
 from friends.selectors import are_friends, is_blocked_between
-from tests.factories import UserFactory, befriend
+from tests.factories import UserFactory, befriend, friend_request
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +15,9 @@ def staff_client(client):
     return client
 
 
-def test_requests_are_filtered_by_status_and_searched_by_username(staff_client, shahn, shivam, udit,
-                                                                  request_between):
-    request_between(shahn, shivam)
-    request_between(udit, shahn)
+def test_requests_are_filtered_by_status_and_searched_by_username(staff_client, shahn, shivam, udit):
+    friend_request(shahn, shivam)
+    friend_request(udit, shahn)
     response = staff_client.get("/admin/friends/friendrequest/?status__exact=pending&q=udit")
     assert response.status_code == 200
     assert response.context["cl"].result_count == 1
@@ -31,9 +30,9 @@ def test_the_pages_of_friendships_and_blocks_load(staff_client, shahn, shivam, u
     assert staff_client.get("/admin/friends/block/").status_code == 200
 
 
-def test_admin_actions_go_through_the_services(staff_client, shahn, shivam, udit, kai, request_between):
+def test_admin_actions_go_through_the_services(staff_client, shahn, shivam, udit, kai):
     friendship = befriend(shahn, shivam)
-    request = request_between(udit, shahn)
+    request = friend_request(udit, shahn)
     block = Block.objects.create(blocker=udit, blocked=kai)
     staff_client.post("/admin/friends/friendship/", {"action": "end", "_selected_action": [friendship.pk]})
     staff_client.post("/admin/friends/friendrequest/", {"action": "withdraw", "_selected_action": [request.pk]})

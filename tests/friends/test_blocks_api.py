@@ -6,7 +6,7 @@ import pytest
 
 from friends.models import Block, FriendRequest
 from friends.selectors import are_friends, is_blocked_between
-from tests.factories import UserFactory, befriend
+from tests.factories import UserFactory, befriend, friend_request
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def test_blocking_again_is_200_with_the_same_body(api, shahn, shivam):
     assert Block.objects.count() == 1
 
 
-def test_blocking_ends_the_friendship_and_pending_requests_both_ways(api, shahn, shivam, request_between):
-    theirs = request_between(shivam, shahn)
+def test_blocking_ends_the_friendship_and_pending_requests_both_ways(api, shahn, shivam):
+    theirs = friend_request(shivam, shahn)
     mine = FriendRequest.objects.create(from_user=shahn, to_user=shivam)  # both pending at once
     assert api(shahn).post("/api/v1/blocks", {"user": str(shivam.id)}, format="json").status_code == 201
     theirs.refresh_from_db()

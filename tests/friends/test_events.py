@@ -7,7 +7,7 @@ from django.db import transaction
 
 from accounts.serializers import UserOut
 from friends import errors, services
-from tests.factories import befriend
+from tests.factories import befriend, friend_request
 from tests.realtime import EventListener
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ def test_a_new_request_is_received_by_both_sides(shahn, shivam, udit, django_cap
 
 
 def test_accepting_updates_the_request_and_creates_the_friendship_for_both(
-        shahn, shivam, request_between, django_capture_on_commit_callbacks):
-    request = request_between(shahn, shivam)
+        shahn, shivam, django_capture_on_commit_callbacks):
+    request = friend_request(shahn, shivam)
     listener = EventListener(shahn, shivam)
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_friend_request(actor=shivam, request_id=request.id)
@@ -47,8 +47,8 @@ def test_accepting_updates_the_request_and_creates_the_friendship_for_both(
 
 
 def test_a_mutual_request_updates_both_requests_and_creates_the_friendship(
-        shahn, shivam, request_between, django_capture_on_commit_callbacks):
-    theirs = request_between(shivam, shahn)
+        shahn, shivam, django_capture_on_commit_callbacks):
+    theirs = friend_request(shivam, shahn)
     listener = EventListener(shahn, shivam)
     with django_capture_on_commit_callbacks(execute=True):
         mine = services.send_friend_request(actor=shahn, to_user_id=shivam.id)
@@ -66,8 +66,8 @@ def test_a_mutual_request_updates_both_requests_and_creates_the_friendship(
     ("sender", services.withdraw_friend_request, "withdrawn"),
 ])
 def test_rejecting_or_withdrawing_updates_the_request_for_both(
-        shahn, shivam, request_between, django_capture_on_commit_callbacks, actor_role, action, status):
-    request = request_between(shahn, shivam)
+        shahn, shivam, django_capture_on_commit_callbacks, actor_role, action, status):
+    request = friend_request(shahn, shivam)
     listener = EventListener(shahn, shivam)
     with django_capture_on_commit_callbacks(execute=True):
         action(actor=shivam if actor_role == "recipient" else shahn, request_id=request.id)
@@ -86,10 +86,10 @@ def test_unfriending_removes_the_friendship_for_both(shahn, shivam, django_captu
 
 
 def test_blocking_a_friend_with_a_pending_request_tells_both_what_ended(
-        shahn, shivam, request_between, django_capture_on_commit_callbacks):
+        shahn, shivam, django_capture_on_commit_callbacks):
     befriend(shahn, shivam)
     services.unfriend(actor=shahn, user_id=shivam.id)
-    request_between(shivam, shahn)
+    friend_request(shivam, shahn)
     befriend(shahn, shivam)  # friends again, with an old request still pending
     listener = EventListener(shahn, shivam)
     with django_capture_on_commit_callbacks(execute=True):

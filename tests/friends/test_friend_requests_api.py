@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from friends.models import FriendRequest, Friendship
 from friends.selectors import are_friends
-from tests.factories import UserFactory, befriend
+from tests.factories import UserFactory, befriend, friend_request
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +74,8 @@ def test_a_second_pending_request_to_the_same_person_is_409_request_pending(api,
     assert FriendRequest.objects.filter(from_user=shahn).count() == 1
 
 
-def test_a_mutual_request_makes_both_friends_at_once(api, shahn, shivam, request_between):
-    theirs = request_between(shivam, shahn, "hello")
+def test_a_mutual_request_makes_both_friends_at_once(api, shahn, shivam):
+    theirs = friend_request(shivam, shahn, "hello")
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(shivam.id), "greeting": "hey"},
                                format="json")
     assert response.status_code == 201
@@ -96,16 +96,16 @@ def test_a_blocked_user_cannot_send_a_request_either_way(api, shahn, shivam):
     assert not FriendRequest.objects.exists()
 
 
-def test_blocked_takes_precedence_over_cooldown(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_blocked_takes_precedence_over_cooldown(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     api(shivam).post(f"/api/v1/friend-requests/{request.id}/reject")
     api(shivam).post("/api/v1/blocks", {"user": str(shahn.id)}, format="json")
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(shivam.id)}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "blocked"
 
 
-def test_after_a_rejection_the_sender_waits_24_hours(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_after_a_rejection_the_sender_waits_24_hours(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     assert api(shivam).post(f"/api/v1/friend-requests/{request.id}/reject").status_code == 200
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(shivam.id)}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "cooldown"
@@ -114,43 +114,43 @@ def test_after_a_rejection_the_sender_waits_24_hours(api, shahn, shivam, request
     assert response.status_code == 201
 
 
-def test_the_rejected_person_may_still_ask_the_other_way(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_the_rejected_person_may_still_ask_the_other_way(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     api(shivam).post(f"/api/v1/friend-requests/{request.id}/reject")
     response = api(shivam).post("/api/v1/friend-requests", {"to": str(shahn.id)}, format="json")
     assert response.status_code == 201 and response.json()["status"] == "pending"
 
 
-def test_a_withdrawn_request_can_be_sent_again_at_once(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_a_withdrawn_request_can_be_sent_again_at_once(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     api(shahn).post(f"/api/v1/friend-requests/{request.id}/withdraw")
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(shivam.id)}, format="json")
     assert response.status_code == 201
 
 
-def test_at_most_50_pending_outgoing_requests(api, shahn, request_between):
+def test_at_most_50_pending_outgoing_requests(api, shahn):
     for user in UserFactory.create_batch(50):
-        request_between(shahn, user)
+        friend_request(shahn, user)
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(UserFactory().id)}, format="json")
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_pending" and int(response["Retry-After"]) > 0
     assert FriendRequest.objects.filter(from_user=shahn).count() == 50
 
 
-def test_answered_requests_do_not_count_towards_the_50(api, shahn, request_between):
+def test_answered_requests_do_not_count_towards_the_50(api, shahn):
     people = UserFactory.create_batch(50)
-    first = request_between(shahn, people[0])
+    first = friend_request(shahn, people[0])
     for user in people[1:]:
-        request_between(shahn, user)
+        friend_request(shahn, user)
     api(shahn).post(f"/api/v1/friend-requests/{first.id}/withdraw")
     response = api(shahn).post("/api/v1/friend-requests", {"to": str(UserFactory().id)}, format="json")
     assert response.status_code == 201
 
 
-def test_a_recipient_gets_at_most_20_new_requests_an_hour(api, shahn, request_between):
+def test_a_recipient_gets_at_most_20_new_requests_an_hour(api, shahn):
     senders = UserFactory.create_batch(21)
     for sender in senders[:20]:
-        request_between(sender, shahn)
+        friend_request(sender, shahn)
     response = api(senders[20]).post("/api/v1/friend-requests", {"to": str(shahn.id)}, format="json")
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_requests_received"
@@ -160,23 +160,23 @@ def test_a_recipient_gets_at_most_20_new_requests_an_hour(api, shahn, request_be
     assert response.status_code == 201
 
 
-def test_the_recipient_accepts_and_the_two_become_friends(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_the_recipient_accepts_and_the_two_become_friends(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     response = api(shivam).post(f"/api/v1/friend-requests/{request.id}/accept")
     assert response.status_code == 200
     assert response.json()["status"] == "accepted" and response.json()["responded_at"]
     assert are_friends(shahn.id, shivam.id)
 
 
-def test_the_recipient_rejects(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_the_recipient_rejects(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     response = api(shivam).post(f"/api/v1/friend-requests/{request.id}/reject")
     assert response.status_code == 200 and response.json()["status"] == "rejected"
     assert not are_friends(shahn.id, shivam.id)
 
 
-def test_the_sender_withdraws(api, shahn, shivam, request_between):
-    request = request_between(shahn, shivam)
+def test_the_sender_withdraws(api, shahn, shivam):
+    request = friend_request(shahn, shivam)
     response = api(shahn).post(f"/api/v1/friend-requests/{request.id}/withdraw")
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
 
@@ -186,8 +186,8 @@ def test_the_sender_withdraws(api, shahn, shivam, request_between):
     ("sender", "reject", "not_recipient"),
     ("recipient", "withdraw", "not_sender"),
 ])
-def test_a_party_in_the_wrong_role_is_403(api, shahn, shivam, request_between, who, action, code):
-    request = request_between(shahn, shivam)
+def test_a_party_in_the_wrong_role_is_403(api, shahn, shivam, who, action, code):
+    request = friend_request(shahn, shivam)
     actor = shahn if who == "sender" else shivam
     response = api(actor).post(f"/api/v1/friend-requests/{request.id}/{action}")
     assert response.status_code == 403 and response.json()["code"] == code
@@ -196,8 +196,8 @@ def test_a_party_in_the_wrong_role_is_403(api, shahn, shivam, request_between, w
 
 
 @pytest.mark.parametrize("action", ["accept", "reject", "withdraw"])
-def test_a_request_you_are_not_party_to_is_404(api, shahn, shivam, udit, request_between, action):
-    request = request_between(shahn, shivam)
+def test_a_request_you_are_not_party_to_is_404(api, shahn, shivam, udit, action):
+    request = friend_request(shahn, shivam)
     response = api(udit).post(f"/api/v1/friend-requests/{request.id}/{action}")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     missing = api(udit).post(f"/api/v1/friend-requests/{uuid.uuid4()}/{action}")
@@ -206,18 +206,18 @@ def test_a_request_you_are_not_party_to_is_404(api, shahn, shivam, udit, request
 
 @pytest.mark.parametrize(("first", "then"), [("withdraw", "accept"), ("reject", "accept"),
                                              ("accept", "reject"), ("accept", "withdraw")])
-def test_acting_on_a_request_no_longer_pending_is_409(api, shahn, shivam, request_between, first, then):
-    request = request_between(shahn, shivam)
+def test_acting_on_a_request_no_longer_pending_is_409(api, shahn, shivam, first, then):
+    request = friend_request(shahn, shivam)
     actor = {"withdraw": shahn, "accept": shivam, "reject": shivam}
     assert api(actor[first]).post(f"/api/v1/friend-requests/{request.id}/{first}").status_code == 200
     response = api(actor[then]).post(f"/api/v1/friend-requests/{request.id}/{then}")
     assert response.status_code == 409 and response.json()["code"] == "not_pending"
 
 
-def test_listing_filters_by_direction_and_status(api, shahn, shivam, udit, kai, request_between):
-    incoming = request_between(shivam, shahn)
-    outgoing = request_between(shahn, udit)
-    withdrawn = request_between(shahn, kai)
+def test_listing_filters_by_direction_and_status(api, shahn, shivam, udit, kai):
+    incoming = friend_request(shivam, shahn)
+    outgoing = friend_request(shahn, udit)
+    withdrawn = friend_request(shahn, kai)
     api(shahn).post(f"/api/v1/friend-requests/{withdrawn.id}/withdraw")
     client = api(shahn)
 
@@ -240,11 +240,11 @@ def test_an_unknown_filter_value_is_400(api, shahn, query):
     assert response.status_code == 400 and response.json()["code"] == "invalid"
 
 
-def test_requests_are_paginated_with_a_cursor(api, shahn, request_between):
+def test_requests_are_paginated_with_a_cursor(api, shahn):
     for sender in UserFactory.create_batch(20):
-        request_between(sender, shahn)
+        friend_request(sender, shahn)
     for recipient in UserFactory.create_batch(35):
-        request_between(shahn, recipient)
+        friend_request(shahn, recipient)
     client = api(shahn)
     first = client.get("/api/v1/friend-requests").json()
     assert len(first["results"]) == 50 and first["next"]
@@ -255,7 +255,7 @@ def test_requests_are_paginated_with_a_cursor(api, shahn, request_between):
 
 
 @pytest.mark.parametrize("count", [1, 50])
-def test_listing_requests_takes_a_constant_number_of_queries(api, shahn, request_between,
+def test_listing_requests_takes_a_constant_number_of_queries(api, shahn,
                                                              django_assert_num_queries, count):
     for sender in UserFactory.create_batch(count):
         FriendRequest.objects.create(from_user=sender, to_user=shahn, greeting="hi")

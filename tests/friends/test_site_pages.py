@@ -5,7 +5,7 @@ from django.test import Client
 
 from friends.models import Block, FriendRequest, Friendship
 from friends.selectors import are_friends, is_blocked_between
-from tests.factories import befriend
+from tests.factories import befriend, friend_request
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +21,18 @@ def test_the_friends_page_needs_login(client):
     assert response.status_code == 302 and "/login" in response["Location"]
 
 
-def test_the_page_lists_friends_requests_and_blocks(shahn, shivam, udit, kai, request_between):
+def test_the_page_lists_friends_requests_and_blocks(shahn, shivam, udit, kai):
     befriend(shahn, shivam)
-    request_between(udit, shahn, "Hello from Udit")
-    request_between(shahn, kai, "Hi Kai")
+    friend_request(udit, shahn, "Hello from Udit")
+    friend_request(shahn, kai, "Hi Kai")
     page = signed_in(shahn).get("/friends").content.decode()
     assert "Shivam" in page and "Hello from Udit" in page and "Hi Kai" in page
     assert 'action="/chats/direct"' in page and f'name="user" value="{shivam.id}"' in page
     assert "<script>" not in page.split("<main")[1] and " style=" not in page
 
 
-def test_a_greeting_is_shown_escaped_and_never_linkified(shahn, shivam, request_between):
-    request_between(shivam, shahn, '<img src=x onerror=alert(1)> https://evil.example')
+def test_a_greeting_is_shown_escaped_and_never_linkified(shahn, shivam):
+    friend_request(shivam, shahn, '<img src=x onerror=alert(1)> https://evil.example')
     page = signed_in(shahn).get("/friends").content.decode()
     assert "&lt;img src=x onerror=alert(1)&gt; https://evil.example" in page
     assert "<img src=x" not in page and 'href="https://evil.example"' not in page
@@ -69,9 +69,9 @@ def test_an_error_from_the_service_is_shown(shahn, shivam):
     assert "already friends" in response.content.decode()
 
 
-def test_accepting_and_withdrawing_from_the_page(shahn, shivam, udit, request_between):
-    incoming = request_between(shivam, shahn)
-    outgoing = request_between(shahn, udit)
+def test_accepting_and_withdrawing_from_the_page(shahn, shivam, udit):
+    incoming = friend_request(shivam, shahn)
+    outgoing = friend_request(shahn, udit)
     client = signed_in(shahn)
     assert client.post(f"/friends/requests/{incoming.id}/accept").status_code == 302
     assert client.post(f"/friends/requests/{outgoing.id}/withdraw").status_code == 302
@@ -80,13 +80,13 @@ def test_accepting_and_withdrawing_from_the_page(shahn, shivam, udit, request_be
     assert outgoing.status == "withdrawn"
 
 
-def test_an_unknown_action_is_404(shahn, shivam, request_between):
-    request = request_between(shivam, shahn)
+def test_an_unknown_action_is_404(shahn, shivam):
+    request = friend_request(shivam, shahn)
     assert signed_in(shahn).post(f"/friends/requests/{request.id}/explode").status_code == 404
 
 
-def test_declining_asks_first_without_javascript(shahn, shivam, request_between):
-    request = request_between(shivam, shahn)
+def test_declining_asks_first_without_javascript(shahn, shivam):
+    request = friend_request(shivam, shahn)
     client = signed_in(shahn)
     response = client.post(f"/friends/requests/{request.id}/reject")
     assert response.status_code == 200 and 'name="confirmed" value="1"' in response.content.decode()
@@ -107,8 +107,8 @@ def test_unfriending_asks_first_then_removes(shahn, shivam):
     assert not Friendship.objects.exists()
 
 
-def test_blocking_asks_first_then_blocks_and_unblocking_lifts_it(shahn, shivam, request_between):
-    request_between(shivam, shahn)
+def test_blocking_asks_first_then_blocks_and_unblocking_lifts_it(shahn, shivam):
+    friend_request(shivam, shahn)
     client = signed_in(shahn)
     confirm = client.post("/friends/blocks", {"user": shivam.id})
     assert confirm.status_code == 200 and f'value="{shivam.id}"' in confirm.content.decode()

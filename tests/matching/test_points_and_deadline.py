@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -9,14 +8,10 @@ from matching.models import Match, PointsDay
 from matching.services import end_due_matches
 from tests.factories import UserFactory
 from tests.matching.conftest import pair
+from tests.messaging.conftest import send
 from tests.realtime import EventListener
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, chat_id, text="hi"):
-    return client.post(f"/api/v1/chats/{chat_id}/messages",
-                       {"kind": "text", "text": text, "client_id": str(uuid.uuid4())}, format="json")
 
 
 def points(api, user) -> int:

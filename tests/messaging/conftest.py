@@ -1,4 +1,5 @@
-"""Fixtures for chat tests: friends of shahn and a group they share."""
+"""Fixtures for chat tests: friends of shahn, and a direct chat and a group they share, as the API
+returns them (JSON). Tests that want model objects use tests/factories.py."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def circle(shahn, shivam, udit, kai):
     for other in (shivam, udit, kai):
         befriend(shahn, other)
     befriend(shivam, udit)
+
+
+@pytest.fixture
+def direct(api, shahn, shivam, circle):
+    """The direct chat of shahn and shivam, as the API returns it to shahn."""
+    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
 
 
 @pytest.fixture

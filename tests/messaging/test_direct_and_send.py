@@ -7,20 +7,10 @@ import pytest
 from messaging.models import Chat, Message
 from tests.concurrency import at_once
 from tests.factories import UserFactory, befriend
+from tests.messaging.conftest import send
 from tests.realtime import EventListener
 
 pytestmark = pytest.mark.django_db
-
-
-def send(client, chat_id, text="hi", client_id=None):
-    body = {"kind": "text", "text": text, "client_id": str(client_id or uuid.uuid4())}
-    return client.post(f"/api/v1/chats/{chat_id}/messages", body, format="json")
-
-
-@pytest.fixture
-def direct(api, shahn, shivam):
-    befriend(shahn, shivam)
-    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
 
 
 def test_it_creates_the_direct_chat_once_and_then_returns_it(api, shahn, shivam):

@@ -10,10 +10,6 @@ from tests.realtime import EventListener
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def direct(api, shahn, shivam, circle):
-    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
-
 
 def url(chat, message, tail=""):
     return f"/api/v1/chats/{chat['id']}/messages/{message['id']}{tail}"

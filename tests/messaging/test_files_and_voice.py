@@ -16,10 +16,6 @@ from tests.audio import FORMATS, audio
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def direct(api, shahn, shivam, circle):
-    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
-
 
 def send_file(client, chat, content, name="notes.txt", kind="file", content_type="text/plain", **extra):
     body = {"kind": kind, "client_id": str(uuid.uuid4()),

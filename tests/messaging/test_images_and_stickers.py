@@ -15,10 +15,6 @@ from tests.images import jpeg_with_exif, png_bytes, upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def direct(api, shahn, shivam, circle):
-    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
-
 
 def send_image(client, chat, content, name="photo.png", text=""):
     body = {"kind": "image", "client_id": str(uuid.uuid4()), "image": upload(name, content), "text": text}

@@ -13,10 +13,6 @@ from tests.realtime import EventListener
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def direct(api, shahn, shivam, circle):
-    return api(shahn).post("/api/v1/chats/direct", {"user": str(shivam.id)}, format="json").json()
-
 
 def seqs(client, chat_id):
     return [m["seq"] for m in client.get(f"/api/v1/chats/{chat_id}/messages").json()["results"]]
