@@ -50,8 +50,8 @@ def group_chat(owner: User, *members: User, name: str = "Trio"):
     return create_group(actor=owner, name=name, member_ids=[member.id for member in members])
 
 
-def message(chat: Any, sender: User, text: str = "hi", **extra: Any):
-    """A text message `sender` sends to `chat` (a Chat or its id), through the send service."""
+def say(sender: User, chat: Any, text: str = "hi", **extra: Any):
+    """The text message `sender` sends to `chat` (a Chat or its id), through the send service."""
     chat_id = getattr(chat, "id", chat)
     return send_message(actor=sender, chat_id=chat_id, client_id=uuid.uuid4(), kind="text", text=text, **extra)[0]
 

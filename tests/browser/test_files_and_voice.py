@@ -8,10 +8,9 @@ import time
 import pytest
 
 from messaging.models import Message
-from messaging.services.chats import get_or_create_direct_chat
 from tests.browser.conftest import in_thread, shot, signed_in_page
 from tests.browser.test_live_site import open_live
-from tests.factories import befriend
+from tests.factories import direct_chat
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(tr
 @pytest.fixture
 def direct(shahn, shivam):
     """Made before the browser starts (see in_thread)."""
-    befriend(shahn, shivam)
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 def test_a_file_and_a_voice_message_arrive_live_and_play_back(direct, live_servers, chromium, shahn, shivam):

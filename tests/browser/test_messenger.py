@@ -6,7 +6,6 @@ and axe-core on every page in both themes."""
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,19 +18,14 @@ from matching import services as matching
 from messaging.models import Message, Participant
 from messaging.services.chats import create_group, get_or_create_direct_chat
 from messaging.services.editing import edit_message
-from messaging.services.sending import send_message
 from tests.browser.conftest import in_thread, signed_in_page
-from tests.factories import befriend
+from tests.factories import befriend, say
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-
-
-def say(user, chat, text):
-    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.services.chats import get_or_create_direct_chat
 from tests.browser.conftest import signed_in
+from tests.factories import direct_chat
 from tests.messaging.conftest import circle  # noqa: F401 - the fixture: shahn's friends
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def direct(shahn, shivam, udit, circle):  # noqa: F811 - the imported fixture
     """Made before the browser starts: Playwright's event loop would keep its events from going out."""
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 def test_two_friends_chat_in_a_direct_and_a_group_chat(direct, chromium, live_server, shahn, shivam):

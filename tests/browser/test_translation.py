@@ -7,9 +7,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from messaging.services.chats import get_or_create_direct_chat
 from tests.browser.conftest import signed_in_page
-from tests.factories import befriend
+from tests.factories import direct_chat
 from tests.translation.libretranslate import running
 
 pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(transaction=True)]
@@ -19,9 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.servers, pytest.mark.django_db(tr
 def direct(shahn, shivam):
     User.objects.filter(pk=shivam.pk).update(language="de")
     shivam.refresh_from_db()
-    befriend(shahn, shivam)
-    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    return chat
+    return direct_chat(shahn, shivam)
 
 
 def test_two_people_read_each_other_in_their_own_language(direct, live_servers, live_workers, chromium,

@@ -25,8 +25,7 @@ from PIL import Image
 
 from accounts.models import User
 from messaging.models import Message
-from messaging.services.chats import get_or_create_direct_chat
-from tests.factories import befriend
+from tests.factories import direct_chat
 from tests.images import (
     animation,
     encoded,
@@ -118,8 +117,7 @@ STORED = {
 
 @pytest.fixture
 def chat(shahn, shivam):
-    befriend(shahn, shivam)
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 def stored_files() -> list[Path]:

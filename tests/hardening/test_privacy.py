@@ -15,11 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AuthToken, User
 from friends.models import FriendRequest, Friendship
 from messaging.models import Chat, Message, Participant
-from messaging.services.chats import create_group, get_or_create_direct_chat, leave_chat
+from messaging.services.chats import create_group, leave_chat
 from messaging.services.editing import delete_message, edit_message
-from messaging.services.sending import send_message
 from tests.conftest import client_for
-from tests.factories import PASSWORD, UserFactory, befriend
+from tests.factories import PASSWORD, UserFactory, befriend, direct_chat, say
 
 PUBLIC_USER_KEYS = {"id", "username", "display_name", "avatar_url"}
 
@@ -30,15 +29,6 @@ def needs(*names: str) -> None:
         module, _, attr = name.rpartition(".")
         if not hasattr(importlib.import_module(module), attr):
             pytest.skip(f"not on this branch yet: {name}")
-
-
-def send(user, chat_id, text: str) -> Message:
-    return send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text", text=text)[0]
-
-
-def direct_chat(a, b) -> Chat:
-    befriend(a, b)
-    return get_or_create_direct_chat(actor=a, other_id=b.id)[0]
 
 
 def user_objects(value, path="$"):
@@ -59,10 +49,10 @@ def user_objects(value, path="$"):
 
 def test_the_export_is_a_json_download_of_everything_the_person_may_see(shahn, shivam, udit, kai):
     chat = direct_chat(shahn, shivam)
-    send(shahn, chat.id, "hello shivam")
-    send(shivam, chat.id, "hi shahn")
+    say(shahn, chat.id, "hello shivam")
+    say(shivam, chat.id, "hi shahn")
     other = direct_chat(udit, kai)
-    send(udit, other.id, "a secret between udit and kai")
+    say(udit, other.id, "a secret between udit and kai")
     FriendRequest.objects.create(from_user=udit, to_user=shahn, greeting="let's be friends")
 
     response = client_for(shahn).get("/api/v1/me/export")
@@ -85,9 +75,9 @@ def test_the_export_is_a_json_download_of_everything_the_person_may_see(shahn, s
 
 def test_the_export_leaves_out_history_from_before_a_direct_chat_came_back(shahn, shivam):
     chat = direct_chat(shahn, shivam)
-    send(shivam, chat.id, "before you left")
+    say(shivam, chat.id, "before you left")
     Participant.objects.filter(chat=chat, user=shahn).delete()  # shahn deleted the chat for himself
-    send(shivam, chat.id, "after you left")  # ...and it comes back with this message only
+    say(shivam, chat.id, "after you left")  # ...and it comes back with this message only
     data = client_for(shahn).get("/api/v1/me/export").json()
     assert [m["text"] for m in data["messages"]] == ["after you left"]
 
@@ -98,7 +88,7 @@ def test_the_export_takes_the_same_number_of_queries_for_1_and_50_of_everything(
     def grow_to(n: int) -> None:
         for i in range(Participant.objects.filter(user=shahn).count(), n):
             friend = UserFactory(username=f"friend{i}")
-            send(shahn, direct_chat(shahn, friend).id, f"message {i}")
+            say(shahn, direct_chat(shahn, friend).id, f"message {i}")
 
     counts = []
     for n in (1, 50):
@@ -122,10 +112,10 @@ def test_exports_are_rationed(shahn, settings):
 def _shared_history(shahn, shivam, udit):
     """A direct chat that shivam stays in, and one that udit has already left."""
     kept = direct_chat(shahn, shivam)
-    send(shahn, kept.id, "from shahn, kept")
-    send(shivam, kept.id, "from shivam")
+    say(shahn, kept.id, "from shahn, kept")
+    say(shivam, kept.id, "from shivam")
     purged = direct_chat(shahn, udit)
-    send(shahn, purged.id, "nobody will read this")
+    say(shahn, purged.id, "nobody will read this")
     Participant.objects.filter(chat=purged, user=udit).delete()
     FriendRequest.objects.create(from_user=shahn, to_user=UserFactory(username="pending1"))
     return kept, purged
@@ -175,7 +165,7 @@ def test_deleting_the_account_on_the_site(shahn, shivam, udit):
 def test_a_deleted_message_is_gone_from_every_api_and_the_database(shahn, shivam):
     needs("messaging.services.editing.delete_message", "messaging.services.editing.edit_message")
     chat = direct_chat(shahn, shivam)
-    message = send(shahn, chat.id, "first draft")
+    message = say(shahn, chat.id, "first draft")
     edit_message(actor=shahn, chat_id=chat.id, message_id=message.id, text="the secret")
     delete_message(actor=shahn, chat_id=chat.id, message_id=message.id)
     for user in (shahn, shivam):
@@ -201,9 +191,9 @@ def test_a_left_chat_is_gone_from_every_api_for_the_leaver(shahn, shivam, udit):
     befriend(shahn, shivam)
     befriend(shahn, udit)
     group = create_group(actor=shahn, name="trio", member_ids=[shivam.id, udit.id])
-    message = send(shivam, group.id, "a word before udit leaves")
+    message = say(shivam, group.id, "a word before udit leaves")
     leave_chat(actor=udit, chat_id=group.id)
-    send(shivam, group.id, "a word after udit left")
+    say(shivam, group.id, "a word after udit left")
     client = client_for(udit)
     for path in (f"/api/v1/chats/{group.id}", f"/api/v1/chats/{group.id}/messages",
                  f"/api/v1/chats/{group.id}/messages/{message.id}/edits"):

@@ -13,9 +13,7 @@ from asgiref.sync import sync_to_async
 from accounts.services import issue_token
 from messaging import consumers
 from messaging.models import Chat
-from messaging.services.chats import get_or_create_direct_chat
-from messaging.services.sending import send_message
-from tests.factories import befriend
+from tests.factories import direct_chat, say
 from tests.live.conftest import frames_until_quiet, next_frame, opened, run_async, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,9 +34,8 @@ def test_every_socket_frame_type_has_an_expectation():
 
 @pytest.fixture
 def chat(shahn, shivam):
-    befriend(shahn, shivam)
-    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text="private")
+    chat = direct_chat(shahn, shivam)
+    say(shahn, chat, "private")
     return chat
 
 

@@ -33,7 +33,7 @@ from matching import services as matching
 from messaging import events as messaging_events
 from messaging.models import Sticker
 from messaging.services import chats, editing, members, reading, sending
-from tests.factories import befriend, direct_chat, friend_request, group_chat, message
+from tests.factories import befriend, direct_chat, friend_request, group_chat, say
 from tests.live.conftest import frames_until_quiet, next_frame, opened, run_async, socket
 from tests.translation.conftest import libretranslate  # noqa: F401 - the fixture
 from translation import events as translation_events
@@ -169,11 +169,11 @@ async def received(user, event_type: str, action: Callable[[], Any]) -> dict[str
 @run_async
 async def test_message_created_shape(shahn, shivam, kind):
     chat = await db(direct_chat)(shahn, shivam)
-    first = await db(message)(chat, shivam, "first")
+    first = await db(say)(shivam, chat, "first")
 
     def send():
         if kind == "text":
-            return message(chat, shahn, "hi @shivam", reply_to=first.id)
+            return say(shahn, chat, "hi @shivam", reply_to=first.id)
         sticker, _created = Sticker.objects.get_or_create(id="wave", defaults={"pack": "chaat", "name": "Wave"})
         return sending.send_message(actor=shahn, chat_id=chat.id, client_id=uuid.uuid4(), kind="sticker",
                                       sticker=sticker.id)
@@ -186,7 +186,7 @@ async def test_message_created_shape(shahn, shivam, kind):
 @run_async
 async def test_message_updated_shape(shahn, shivam):
     chat = await db(direct_chat)(shahn, shivam)
-    sent = await db(message)(chat, shahn, "helo")
+    sent = await db(say)(shahn, chat, "helo")
     await db(editing.add_reaction)(actor=shivam, chat_id=chat.id, message_id=sent.id, emoji="👍")
     event = await received(shivam, "message.updated", lambda: editing.edit_message(
         actor=shahn, chat_id=chat.id, message_id=sent.id, text="hello"))
@@ -197,7 +197,7 @@ async def test_message_updated_shape(shahn, shivam):
 @run_async
 async def test_message_deleted_shape(shahn, shivam):
     chat = await db(direct_chat)(shahn, shivam)
-    sent = await db(message)(chat, shahn, "oops")
+    sent = await db(say)(shahn, chat, "oops")
     event = await received(shivam, "message.deleted", lambda: editing.delete_message(
         actor=shahn, chat_id=chat.id, message_id=sent.id))
     check(event, messaging_events.MessageDeleted)
@@ -206,7 +206,7 @@ async def test_message_deleted_shape(shahn, shivam):
 @run_async
 async def test_message_reactions_shape(shahn, shivam):
     chat = await db(direct_chat)(shahn, shivam)
-    sent = await db(message)(chat, shahn, "lunch?")
+    sent = await db(say)(shahn, chat, "lunch?")
     event = await received(shahn, "message.reactions", lambda: editing.add_reaction(
         actor=shivam, chat_id=chat.id, message_id=sent.id, emoji="👍"))
     check(event, messaging_events.MessageReactions)
@@ -217,7 +217,7 @@ async def test_message_translated_shape(shahn, shivam, libretranslate):  # noqa:
     chat = await db(direct_chat)(shahn, shivam)
     await db(members.update_chat_settings)(actor=shivam, chat_id=chat.id, changes={"language": "de"})
     await db(members.update_chat_settings)(actor=shahn, chat_id=chat.id, changes={"auto_translate": True})
-    sent = await db(message)(chat, shivam, "Guten Morgen")
+    sent = await db(say)(shivam, chat, "Guten Morgen")
     event = await received(shahn, "message.translated", lambda: deliver_auto_translations(message_id=sent.id))
     check(event, translation_events.MessageTranslated)
 
@@ -273,7 +273,7 @@ async def test_chat_deleted_shape(shahn, shivam, udit):
 @run_async
 async def test_read_updated_shape(shahn, shivam):
     chat = await db(direct_chat)(shahn, shivam)
-    await db(message)(chat, shahn, "read me")
+    await db(say)(shahn, chat, "read me")
     event = await received(shahn, "read.updated", lambda: reading.mark_read(actor=shivam, chat_id=chat.id, seq=1))
     check(event, messaging_events.ReadUpdated)
 

@@ -9,16 +9,16 @@ from django.db import connection
 
 from messaging import search
 from messaging.models import Message
-from messaging.services.chats import get_or_create_direct_chat
 from messaging.services.editing import delete_message
 from messaging.services.sending import send_message
+from tests.factories import direct_chat
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 def hits(user, q):

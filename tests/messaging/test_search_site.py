@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from messaging.services.chats import get_or_create_direct_chat
-from messaging.services.sending import send_message
+from tests.factories import direct_chat, say
 
 pytestmark = pytest.mark.django_db
 
 
-def say(user, chat_id, text):
-    message, _created = send_message(actor=user, chat_id=chat_id, client_id=uuid.uuid4(), kind="text",
-                                      text=text)
-    return message
-
-
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 @pytest.fixture

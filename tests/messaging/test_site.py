@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from messaging.models import Chat, Message, Participant
-from messaging.services.chats import create_group, get_or_create_direct_chat
-from messaging.services.sending import send_message
+from messaging.services.chats import create_group
+from tests.factories import direct_chat, say
 from tests.images import png_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -18,13 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    return chat
+    return direct_chat(shahn, shivam)
 
-
-def say(user, chat, text="hi", **extra):
-    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text,
-                        **extra)[0]
 
 
 def signed_in(client, user):

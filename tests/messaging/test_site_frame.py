@@ -4,7 +4,6 @@ paged beyond one page, the first unread message, older history by fragments, the
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from django.db import connection
@@ -12,19 +11,15 @@ from django.test.utils import CaptureQueriesContext
 
 from messaging import views
 from messaging.models import Participant
-from messaging.services.chats import create_group, get_or_create_direct_chat
-from messaging.services.sending import send_message
+from messaging.services.chats import create_group
+from tests.factories import direct_chat, say
 
 pytestmark = pytest.mark.django_db
 
 
-def say(user, chat, text="hi"):
-    return send_message(actor=user, chat_id=chat.id, client_id=uuid.uuid4(), kind="text", text=text)[0]
-
-
 @pytest.fixture
 def direct(shahn, shivam, circle):
-    return get_or_create_direct_chat(actor=shahn, other_id=shivam.id)[0]
+    return direct_chat(shahn, shivam)
 
 
 def groups(owner, members, n):
