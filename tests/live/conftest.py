@@ -11,8 +11,10 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
 
+from accounts.services import issue_token
 from chaat import presence
 from chaat.asgi import application
+from tests.factories import direct_chat
 from tests.servers import live_servers  # noqa: F401 - the fixture, for tests/live
 
 SITE = "http://localhost"
@@ -80,6 +82,13 @@ async def frames_until_quiet(communicator: WebsocketCommunicator, quiet: float =
     while not await communicator.receive_nothing(timeout=quiet):
         frames.append(await communicator.receive_json_from())
     return [frame for frame in frames if frame["type"] not in skip]
+
+
+@pytest.fixture
+def cast(shahn, shivam):
+    """Two friends with a direct chat and a token each (for tests that talk to server processes)."""
+    chat = direct_chat(shahn, shivam)
+    return {"chat": str(chat.id), "shahn": issue_token(user=shahn), "shivam": issue_token(user=shivam)}
 
 
 @pytest.fixture(autouse=True)

@@ -9,21 +9,10 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from accounts.services import issue_token
-from messaging.services.chats import get_or_create_direct_chat
-from tests.factories import befriend
 from tests.live.conftest import run_async
 from tests.live.test_servers import auth, frame_of
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def cast(shahn, shivam):
-    """Two friends with a direct chat and a token each."""
-    befriend(shahn, shivam)
-    chat, _ = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    return {"chat": str(chat.id), "shahn": issue_token(user=shahn), "shivam": issue_token(user=shivam)}
 
 
 @run_async

@@ -15,7 +15,7 @@ from messaging import consumers
 from messaging.models import Chat, Message, Participant
 from messaging.services.chats import get_or_create_direct_chat, leave_all_chats
 from messaging.services.sending import send_message
-from tests.factories import befriend
+from tests.factories import befriend, direct_chat
 from tests.live.conftest import close_code, frames_until_quiet, next_frame, opened, run_async, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,9 +23,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def chat(shahn, shivam):
-    befriend(shahn, shivam)
-    chat, _created = get_or_create_direct_chat(actor=shahn, other_id=shivam.id)
-    return chat
+    return direct_chat(shahn, shivam)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from accounts.models import User
 from tests.factories import befriend
 
 
@@ -33,6 +34,22 @@ def direct(api, shahn, shivam, circle):
 def group(api, shahn, shivam, udit, circle):
     """A group owned by shahn with shivam and udit (seq 1 is the creation's system message)."""
     body = {"name": "Lunch", "members": [str(shivam.id), str(udit.id)]}
+    response = api(shahn).post("/api/v1/chats/groups", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def set_language(user, language):
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.refresh_from_db()
+
+
+@pytest.fixture
+def babel(api, shahn, shivam, udit, circle):
+    """A group of shahn (en), shivam (de) and udit (es), as the API returns it to shahn."""
+    set_language(shivam, "de")
+    set_language(udit, "es")
+    body = {"name": "Babel", "members": [str(shivam.id), str(udit.id)]}
     response = api(shahn).post("/api/v1/chats/groups", body, format="json")
     assert response.status_code == 201, response.content
     return response.json()

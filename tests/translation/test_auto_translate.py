@@ -14,9 +14,8 @@ from django_tasks_db.models import DBTaskResult
 from messaging.services.chats import get_or_create_direct_chat
 from messaging.services.sending import send_message
 from tests.factories import UserFactory, befriend
-from tests.messaging.conftest import send
+from tests.messaging.conftest import send, set_language
 from tests.realtime import EventListener
-from tests.translation.conftest import set_language
 from translation.translator import deliver_auto_translations
 
 pytestmark = pytest.mark.django_db
