@@ -17,15 +17,18 @@ import types
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 
 from accounts.services import issue_token
+from chaat import layers, realtime
 from friends import events as friends_events
 from friends import services as friends
 from matching import events as matching_events
@@ -128,6 +131,18 @@ def test_every_shape_is_one_of_its_apps_events_and_every_builder_builds_its_own_
         assert get_type_hints(shape)["type"] == Literal[event_type]
     assert {"message.created", "chat.created", "friendship.created", "match.found",
             "message.translated"} <= set(declared())
+
+
+def test_only_realtime_sends_to_the_channel_layer():
+    """Services publish with realtime.publish_on_commit, async code with realtime.apublish: nothing
+    else in the apps sends to users' groups (the layer module only wraps the call; bench/ measures
+    the layer itself)."""
+    allowed = {Path(realtime.__file__).resolve(), Path(layers.__file__).resolve()}
+    base = Path(settings.BASE_DIR).resolve()
+    packages = [base / "chaat"] + [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base]
+    sources = [path.resolve() for package in packages for path in package.rglob("*.py")]
+    assert Path(realtime.__file__).resolve() in sources
+    assert [path for path in sources if "group_send(" in path.read_text() and path not in allowed] == []
 
 
 @pytest.mark.parametrize(("value", "complaint"), [
