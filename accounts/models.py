@@ -9,7 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chaat import realtime
+from chaat.live import realtime
 
 username_validator = RegexValidator(
     r"^[a-z0-9_.]{3,32}$",

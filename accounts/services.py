@@ -20,8 +20,9 @@ from accounts import tasks as mail_tasks
 from accounts.authentication import token_digest
 from accounts.images import clean_image
 from accounts.models import AuthToken, User, username_validator
-from chaat import ratelimit, realtime, tasks
+from chaat import ratelimit, tasks
 from chaat.errors import Invalid, RateLimited
+from chaat.live import realtime
 
 
 def normalize_username(username: str) -> str:

@@ -171,7 +171,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CHANNEL_PREFIX = os.environ.get("CHANNEL_PREFIX", "chaat")
 # Redis pub/sub by default: it delivered a 100-member fan-out in a third of the CPU of the list-based
 # RedisChannelLayer, whose every received event costs four Redis round trips in a row
-# (docs/PERFORMANCE.md). Pub/sub keeps nothing for a subscriber that is away, so chaat/layer_watch.py
+# (docs/PERFORMANCE.md). Pub/sub keeps nothing for a subscriber that is away, so chaat/live/layer_watch.py
 # closes a process's sockets when its probe through the layer fails (clients reconnect and catch up).
 # CHANNEL_LAYER=core selects the list-based layer.
 CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
@@ -183,23 +183,23 @@ CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
 CHANNEL_HOSTS = [{"address": url, "socket_timeout": 10, "socket_connect_timeout": 2,
                   "max_connections": env_int("CHANNEL_REDIS_MAX_CONNECTIONS", 1000)}
                  for url in env_list("CHANNEL_REDIS_URLS", REDIS_URL)]
-# Publishing and joining groups give up after this many seconds while Redis hangs (chaat/layers.py).
+# Publishing and joining groups give up after this many seconds while Redis hangs (chaat/live/layers.py).
 CHANNEL_CALL_TIMEOUT = float(os.environ.get("CHANNEL_CALL_TIMEOUT", "1"))
 # Every socket's process probes the layer this often (seconds), and closes its sockets when a probe
-# is not back within the timeout (chaat/layer_watch.py).
+# is not back within the timeout (chaat/live/layer_watch.py).
 LAYER_PROBE_INTERVAL = float(os.environ.get("LAYER_PROBE_INTERVAL", "1"))
 LAYER_PROBE_TIMEOUT = float(os.environ.get("LAYER_PROBE_TIMEOUT", "2"))
 if REDIS_URL and CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "chaat.layers.BoundedRedisPubSubChannelLayer",
+            "BACKEND": "chaat.live.layers.BoundedRedisPubSubChannelLayer",
             "CONFIG": {"hosts": CHANNEL_HOSTS, "prefix": CHANNEL_PREFIX, "call_timeout": CHANNEL_CALL_TIMEOUT},
         }
     }
 elif REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "chaat.layers.BoundedRedisChannelLayer",
+            "BACKEND": "chaat.live.layers.BoundedRedisChannelLayer",
             "CONFIG": {
                 "call_timeout": CHANNEL_CALL_TIMEOUT,
                 "hosts": CHANNEL_HOSTS,
@@ -229,7 +229,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Presence (chaat/presence.py): each socket refreshes its entry every PRESENCE_HEARTBEAT seconds;
+# Presence (chaat/live/presence.py): each socket refreshes its entry every PRESENCE_HEARTBEAT seconds;
 # one not refreshed for PRESENCE_TTL seconds (its process was killed) no longer counts.
 PRESENCE_HEARTBEAT = env_int("PRESENCE_HEARTBEAT", 20)
 PRESENCE_TTL = env_int("PRESENCE_TTL", 60)

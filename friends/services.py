@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chaat import realtime
 from chaat.errors import Invalid
+from chaat.live import realtime
 from friends import errors, events, selectors
 from friends.models import GREETING_MAX_LENGTH, Block, FriendRequest, Friendship
 

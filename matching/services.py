@@ -12,7 +12,8 @@ from django.db.models import Case, F, IntegerField, Value, When
 from django.db.models.functions import Greatest
 
 from accounts.models import User
-from chaat import ratelimit, realtime
+from chaat import ratelimit
+from chaat.live import realtime
 from matching import clock, errors, events, selectors
 from matching.models import HISTORY, Match, MatchSeat, PointsDay, QueueEntry, Report
 from messaging.services.chats import create_match_chat, purge_chats

@@ -31,9 +31,10 @@ from django.utils.translation import gettext as _
 
 from accounts.authentication import token_digest, token_from_header, user_for_session, user_for_token_digest
 from accounts.models import User
-from chaat import layer_watch, presence, ratelimit, realtime
+from chaat import ratelimit
 from chaat.api import validated
 from chaat.errors import ChaatError, DatabaseUnavailable, Invalid, RateLimited
+from chaat.live import layer_watch, presence, realtime
 from friends.selectors import friend_id_list
 from messaging import events
 from messaging.serializers import SocketMessageSendIn, SocketReadIn, SocketTypingIn, message_data

@@ -11,8 +11,8 @@ from django.db.models import Case, Count, F, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import User
-from chaat import presence
 from chaat.errors import NotFound
+from chaat.live import presence
 from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
 from messaging import policies

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from pywebpush import WebPushException, webpush
 
 from accounts.serializers import avatar_url
-from chaat import presence
+from chaat.live import presence
 from messaging.models import Chat, Message, Participant
 from notifications import selectors, vapid
 from notifications.endpoints import check_endpoint

@@ -8,7 +8,7 @@ from typing import Any
 
 from channels.layers import get_channel_layer
 
-from chaat.realtime import EVENT_MESSAGE_TYPE, user_group
+from chaat.live.realtime import EVENT_MESSAGE_TYPE, user_group
 
 
 class EventListener:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from chaat import realtime
+from chaat.live import realtime
 from messaging.models import Message
 from translation import client, events, selectors
 from translation.errors import TranslationUnavailable

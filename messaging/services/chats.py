@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chaat import realtime
 from chaat.errors import Invalid
+from chaat.live import realtime
 from friends.selectors import friend_id_list, relationship
 from messaging import errors, events, policies, selectors, store
 from messaging.models import Chat, FormerMember, Message, Participant

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from chaat import realtime
 from chaat.errors import NotFound
+from chaat.live import realtime
 from messaging import errors, events, policies, selectors, store
 from messaging.models import Mention, Message, MessageEdit, Reaction
 from messaging.services._stored_files import erase_files_on_commit, message_files_of

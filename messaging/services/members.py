@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chaat import realtime
 from chaat.errors import Invalid, NotFound
+from chaat.live import realtime
 from messaging import errors, events, policies, store
 from messaging.models import Chat, FormerMember, Participant
 from messaging.services.chats import (

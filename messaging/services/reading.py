@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from accounts.models import User
-from chaat import realtime
+from chaat.live import realtime
 from friends.selectors import blocked_either_way_ids
 from messaging import events, selectors, store
 from messaging.models import Participant

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from chaat import ratelimit, realtime
+from chaat import ratelimit
 from chaat.errors import Invalid, NotFound
+from chaat.live import realtime
 from friends.selectors import relationship
 from messaging import errors, events, store
 from messaging.files import attach_file

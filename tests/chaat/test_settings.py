@@ -39,14 +39,14 @@ def test_database_and_redis_urls_switch_to_postgresql_and_redis_pubsub():
                           REDIS_URL="redis://cache:6379/1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.postgresql",
-                                     "chaat.layers.BoundedRedisPubSubChannelLayer", "False"]
+                                     "chaat.live.layers.BoundedRedisPubSubChannelLayer", "False"]
 
 
 def test_channel_layer_core_selects_the_list_based_layer():
     result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://u:p@db:5432/chaat",
                           REDIS_URL="redis://cache:6379/1", CHANNEL_LAYER="core")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[1] == "chaat.layers.BoundedRedisChannelLayer"
+    assert result.stdout.split()[1] == "chaat.live.layers.BoundedRedisChannelLayer"
 
 
 def test_env_helpers_parse_booleans_and_lists():

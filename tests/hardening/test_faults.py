@@ -16,9 +16,9 @@ from channels.layers import get_channel_layer
 from django.db import connection
 
 from accounts.services import issue_token
-from chaat import layer_watch
-from chaat.layer_watch import CLOSE_RESYNC
-from chaat.layers import BoundedRedisPubSubChannelLayer
+from chaat.live import layer_watch
+from chaat.live.layer_watch import CLOSE_RESYNC
+from chaat.live.layers import BoundedRedisPubSubChannelLayer
 from messaging.models import Message
 from messaging.services.chats import get_or_create_direct_chat
 from tests.factories import befriend
@@ -327,7 +327,7 @@ def test_a_group_joined_while_redis_hung_gets_its_events_once_redis_is_back(sett
     sockets that opened in between, so that they catch up."""
     settings.LAYER_PROBE_INTERVAL, settings.LAYER_PROBE_TIMEOUT = 0.2, 0.3
     settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "chaat.layers.BoundedRedisPubSubChannelLayer",
+        "BACKEND": "chaat.live.layers.BoundedRedisPubSubChannelLayer",
         "CONFIG": {"hosts": [f"redis://127.0.0.1:{redis_proxy.port}/0"], "prefix": "watch",
                    "call_timeout": 0.2}}}
     group = "user.watched"

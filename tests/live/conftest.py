@@ -12,8 +12,8 @@ from django.conf import settings
 from django.test import Client
 
 from accounts.services import issue_token
-from chaat import presence
 from chaat.asgi import application
+from chaat.live import presence
 from tests.factories import direct_chat
 from tests.servers import live_servers  # noqa: F401 - the fixture, for tests/live
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.services import issue_token
-from chaat import layers, realtime
+from chaat.live import layers, realtime
 from friends import events as friends_events
 from friends import services as friends
 from matching import events as matching_events

@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from chaat import presence
+from chaat.live import presence
 from tests.live.conftest import run_async
 
 pytestmark = [pytest.mark.servers, pytest.mark.django_db(transaction=True)]

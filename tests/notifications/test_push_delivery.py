@@ -10,7 +10,7 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from chaat import presence
+from chaat.live import presence
 from messaging.models import Message
 from notifications import push, vapid
 from notifications.models import PushSubscription
