@@ -23,7 +23,9 @@ def py_spy(pids: list[int], name: str, rate: int = 250) -> Iterator[list[Path]]:
     RESULTS.mkdir(exist_ok=True)
     outputs = [RESULTS / f"profile-{name}-{pid}.txt" for pid in pids]
     recorders = [
-        subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw",
+        # --gil: only the thread holding the GIL is sampled, so an event loop waiting in epoll or a
+        # thread waiting for PostgreSQL does not count: the samples are the Python CPU a scenario costs.
+        subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw", "--gil",
                           "--nonblocking", "--output", str(out)], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
         for pid, out in zip(pids, outputs, strict=True)
