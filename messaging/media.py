@@ -9,22 +9,25 @@ from uuid import UUID
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
+from chaat.errors import NotFound
 from chaat.media import private_file, request_user, stored_file_response, unauthorized
 from messaging import selectors
 from messaging.files import served_content_type
-from messaging.models import Message, Participant, Sticker
+from messaging.models import Message, Sticker
 
 STICKER_DIR = Path(__file__).resolve().parent / "stickers"
 
 
-def _visible_message(user: Any, chat_id: UUID, message_id: UUID, **having: Any) -> Message:
-    """A message of the chat that this member may see, not deleted, or Http404: a chat you are
-    not in, or a message from before you joined or returned, does not exist for you."""
-    participant = Participant.objects.filter(chat_id=chat_id, user=user).first()
-    if participant is None:
-        raise Http404
-    message = selectors.visible_messages(participant).filter(pk=message_id, deleted_at__isnull=True).exclude(**having)
-    if (message := message.first()) is None:
+def _visible_message(user: Any, chat_id: UUID, message_id: UUID, *, with_file: str) -> Message:
+    """A message of the chat that this member may see, not deleted, whose `with_file` field holds
+    a file, or Http404: a chat you are not in, or a message from before you joined or returned,
+    does not exist for you."""
+    try:
+        participant = selectors.access_participant(user=user, chat_id=chat_id)
+        message = selectors.access_message(participant=participant, message_id=message_id)
+    except NotFound as exc:
+        raise Http404 from exc
+    if message.deleted or not getattr(message, with_file).name:
         raise Http404
     return message
 
@@ -34,7 +37,7 @@ def chat_image(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpRes
     user = request_user(request)
     if user is None:
         return unauthorized()
-    message = _visible_message(user, chat_id, message_id, image="")
+    message = _visible_message(user, chat_id, message_id, with_file="image")
     wanted = message.thumbnail if request.GET.get("size") == "thumb" and message.thumbnail else message.image
     return private_file(wanted)
 
@@ -46,7 +49,7 @@ def chat_file(request: HttpRequest, chat_id: UUID, message_id: UUID) -> HttpResp
     user = request_user(request)
     if user is None:
         return unauthorized()
-    message = _visible_message(user, chat_id, message_id, file="")
+    message = _visible_message(user, chat_id, message_id, with_file="file")
     inline = message.kind == Message.Kind.VOICE
     return stored_file_response(
         request, message.file, size=message.file_size or message.file.size,
