@@ -153,12 +153,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A send waits at most this long for a chat row another transaction holds (a stuck or slow
     # transaction): then it fails, answered 503 `database_unavailable`, and the client retries
     # with the same client_id, instead of requests piling up behind the lock. 0 waits forever.
-    # JIT compilation is off: PostgreSQL turns it on for any query it estimates above
-    # jit_above_cost, and compiling took 60-400 ms on queries that run in a few milliseconds
-    # (a one-word search, the inbox at 1,000 chats; docs/PERFORMANCE.md). It pays back only on
-    # long analytical queries, which Chaat does not run.
-    DATABASES["default"]["OPTIONS"]["options"] = (
-        f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT', 3)}s -c jit=off")
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT', 3)}s"
     # A connection pool per process: under ASGI every request runs in a thread of its own, so
     # persistent connections (CONN_MAX_AGE) were never reused and each request connected anew.
     if env_bool("DATABASE_POOL", True):

@@ -50,11 +50,3 @@ def test_the_postgres_vector_is_empty_for_tombstones_and_system_messages(shahn, 
         rows = cursor.fetchall()
     assert rows and all(empty for _kind, _deleted, empty in rows)
     assert Message.objects.filter(kind="system").exists()
-
-
-def test_postgresql_connections_do_not_jit_compile_queries(postgres):
-    """PostgreSQL compiled a one-word search over a million messages for ~400 ms before running
-    it in 40 (`python -m bench search`, docs/PERFORMANCE.md): the app's connections turn JIT off."""
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
