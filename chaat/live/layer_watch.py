@@ -59,7 +59,11 @@ class LayerWatch:
                     await self.close_all("channel layer probes failed")
                 continue
             if failures >= FAILURES_TO_CLOSE:
-                await layer.resubscribe()
+                try:
+                    await layer.resubscribe()
+                except Exception:
+                    logger.warning("could not make the layer's subscriptions again", exc_info=True)
+                    continue  # still suspect: try again after the next probe
                 await self.close_all("channel layer back")
             failures = 0
 
