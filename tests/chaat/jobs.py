@@ -10,8 +10,9 @@ from chaat.tasks import background
 
 
 @background(max_attempts=3)
-def note(*, path: str, text: str) -> None:
-    """Append a line: one line per run of the job."""
+def note(*, path: str, text: str, seconds: float = 0.0) -> None:
+    """Append a line: one line per run of the job (after `seconds` of work)."""
+    time.sleep(seconds)
     with Path(path).open("a") as file:
         file.write(f"{text} {os.getpid()}\n")
 

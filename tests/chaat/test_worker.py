@@ -69,7 +69,8 @@ def test_a_worker_runs_queued_jobs_and_retries_a_failing_one_with_backoff(live_w
 def test_several_workers_run_each_job_once(live_workers, tmp_path):
     path = tmp_path / "notes"
     for i in range(40):
-        jobs.note.enqueue(path=str(path), text=f"job{i}")
+        # 0.1 s each: 4 s of work, so one worker cannot finish it all before the other has started.
+        jobs.note.enqueue(path=str(path), text=f"job{i}", seconds=0.1)
     live_workers(2)
     wait_for(lambda: len(lines(path)) >= 40, timeout=30, what="40 jobs")
     time.sleep(0.5)
