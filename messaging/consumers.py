@@ -21,7 +21,6 @@ from uuid import UUID
 
 import orjson
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -43,13 +42,6 @@ from messaging.services.sending import send_message
 
 logger = logging.getLogger(__name__)
 
-
-def run_sync(func: Any) -> Any:
-    """`func` as a coroutine that runs in a thread of the event loop's pool, with its own pooled
-    database connection. Channels' default (thread_sensitive=True) runs the database work of every
-    socket of the process in one thread, so each send queued behind all the others
-    (docs/PERFORMANCE.md: 18 messages/s in `python -m bench throughput`)."""
-    return database_sync_to_async(func, thread_sensitive=False)
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_TOO_MANY_SOCKETS = 4429
@@ -124,7 +116,7 @@ def user_for(credential: Credential) -> User | None:
 
 async def announce_presence(user_id: UUID | str, online: bool) -> None:
     """Send `presence` to the user's friends."""
-    friends = await run_sync(friend_id_list)(UUID(str(user_id)))
+    friends = await realtime.run_service(friend_id_list, UUID(str(user_id)))
     await realtime.apublish(user_ids=friends, event=events.presence(user_id, online))
 
 
@@ -141,7 +133,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
         await self.accept()
         self.bucket = TokenBucket(FRAME_RATE, FRAME_BURST)
         self.credential = handshake_credential(self.scope)
-        self.user = await run_sync(user_for)(self.credential) if self.credential else None
+        self.user = await realtime.run_service(user_for, self.credential) if self.credential else None
         if self.user is None:
             await self.close(code=CLOSE_UNAUTHORIZED)
             return
@@ -206,7 +198,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
             await self.send_frame(message["event"])
 
     async def auth_recheck(self, message: dict[str, Any]) -> None:
-        user = await run_sync(user_for)(self.credential)
+        user = await realtime.run_service(user_for, self.credential)
         if (user is None or user.pk != self.user.pk) and not self.closing:
             await self.close(code=CLOSE_UNAUTHORIZED)
 
@@ -248,7 +240,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
         data = validated(SocketMessageSendIn, frame)
-        message = await run_sync(self._send_message)(data)
+        message = await realtime.run_service(self._send_message, data)
         await self.send_frame({"type": "message.ack", "client_id": str(data["client_id"]), "message": message})
 
     def _send_message(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -257,11 +249,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_typing(self, frame: dict[str, Any]) -> None:
         data = validated(SocketTypingIn, frame)
-        await run_sync(notify_typing)(actor=self.user, chat_id=data["chat_id"])
+        await realtime.run_service(notify_typing, actor=self.user, chat_id=data["chat_id"])
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         data = validated(SocketReadIn, frame)
-        await run_sync(mark_read)(actor=self.user, **data)
+        await realtime.run_service(mark_read, actor=self.user, **data)
 
     async def on_ping(self, frame: dict[str, Any]) -> None:
         await self.send_frame({"type": "pong"})

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -60,8 +63,40 @@ async def _asend_each(events: Mapping[UUID, Event]) -> None:
                            for user_id, event in events.items()))
 
 
+# Set while run_service runs a service for async code: the events it commits are handed back to
+# the caller's event loop instead of each making its own trip there from the worker thread.
+_handed_back: ContextVar[list[partial[Awaitable[None]]] | None] = ContextVar("handed_back", default=None)
+
+
+def _deliver(publish: partial[Awaitable[None]]) -> None:
+    pending = _handed_back.get()
+    if pending is not None:
+        pending.append(publish)
+    else:
+        async_to_sync(publish)()
+
+
 def _send(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
-    async_to_sync(_asend)(user_ids, message)
+    _deliver(partial(_asend, user_ids, message))
+
+
+async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run the synchronous `func` (a service, with its own pooled database connection) in a worker
+    thread, then publish the events it committed from this event loop. Each frame of a socket then
+    crosses between the loop and a thread once each way: publishing from the worker thread with
+    async_to_sync cost a second round trip, about a fifth of a socket send's server CPU
+    (docs/PERFORMANCE.md, issue 20). The events still go out only after their commit, before
+    `func`'s caller goes on (a socket's ack follows its message's delivery)."""
+    pending: list[partial[Awaitable[None]]] = []
+    token = _handed_back.set(pending)
+    try:
+        # thread_sensitive=False: Channels' default runs the database work of every socket of the
+        # process in one thread, so each send queued behind all the others (18 messages/s).
+        return await database_sync_to_async(func, thread_sensitive=False)(*args, **kwargs)
+    finally:
+        _handed_back.reset(token)
+        for publish in pending:  # also when `func` failed after a commit: its events are true
+            await publish()
 
 
 def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Event | EventPerUser) -> None:
@@ -74,7 +109,7 @@ def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Ev
             wanted = None if recipients is None else set(recipients)
             own = {user_id: e for user_id, e in event().items() if wanted is None or user_id in wanted}
             # One trip to the event loop for all receivers, not one each (a 100-member group).
-            async_to_sync(_asend_each)(own)
+            _deliver(partial(_asend_each, own))
 
         transaction.on_commit(send_each)
         return
