@@ -21,6 +21,7 @@ from uuid import UUID
 
 import orjson
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -190,6 +191,17 @@ class ChatConsumer(AsyncWebsocketConsumer):
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         self.closing = True
         await super().close(code=code, reason=reason)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch, without its `aclose_old_connections()` before every message: that is a
+        round trip to Django's one sync thread for each frame received and each event delivered,
+        about a tenth of a socket send's server CPU (docs/PERFORMANCE.md, issue 20), and a queue
+        that every socket of the process waits in. This consumer touches the database only through
+        realtime.run_service, whose worker thread closes its own connection before and after."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- channel-layer messages -------------------------------------------------------------
 
