@@ -18,7 +18,7 @@ from chaat import ratelimit
 from chaat.errors import RateLimited
 from messaging.services.chats import get_or_create_direct_chat
 from tests.conftest import client_for
-from tests.factories import PASSWORD, befriend
+from tests.factories import PASSWORD, befriend, direct_chat
 
 PARALLEL = 50
 
@@ -251,27 +251,34 @@ def test_avatars_and_chat_images_share_the_upload_limit(shahn, shivam, settings)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_socket_frames_are_limited_per_user_across_connections(shahn, settings):
+def test_socket_frames_are_limited_per_user_across_connections(shahn, shivam, settings):
     from asgiref.sync import async_to_sync, sync_to_async
 
     from accounts.services import issue_token
-    from tests.live.conftest import next_frame, socket
+    from tests.live.conftest import frames_until_quiet, socket
 
     settings.THROTTLE_RATES = settings.THROTTLE_RATES | {"ws_frame": "3/hour"}
+    chat_id = str(direct_chat(shahn, shivam).id)
 
     async def run():
         first = socket(token=await sync_to_async(issue_token)(user=shahn))
         second = socket(token=await sync_to_async(issue_token)(user=shahn))
-        frames = []
         for ws in (first, second):
             assert (await ws.connect(timeout=3))[0]
+        # Typing frames: the fourth of the user's frames, over either socket, is over the limit.
+        replies = []
         for ws in (first, second, first, second):
-            await ws.send_json_to({"type": "ping"})
-            frames.append(await next_frame(ws))
+            await ws.send_json_to({"type": "typing", "chat_id": chat_id})
+            replies.append(await frames_until_quiet(ws))
+        # A ping is answered by the connection alone (its own bucket bounds it), limited or not.
+        await first.send_json_to({"type": "ping"})
+        pong = await frames_until_quiet(first)
         for ws in (first, second):
             await ws.disconnect()
-        return frames
+        return replies, pong
 
-    frames = async_to_sync(run)()
-    assert [f["type"] for f in frames] == ["pong", "pong", "pong", "error"]
-    assert frames[-1]["code"] == "rate_limited" and frames[-1]["retry_after"] >= 1
+    replies, pong = async_to_sync(run)()
+    assert replies[:3] == [[], [], []]
+    [error] = replies[3]
+    assert error["type"] == "error" and error["code"] == "rate_limited" and error["retry_after"] >= 1
+    assert [frame["type"] for frame in pong] == ["pong"]
