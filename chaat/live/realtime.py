@@ -36,31 +36,43 @@ def user_group(user_id: UUID | str) -> str:
     return f"user.{UUID(str(user_id)).hex}"
 
 
-async def _asend(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
-    """Send a channel-layer message to each user's group now. Delivery is best effort: a missed
+async def _publish(sends: list[tuple[UUID | str, dict[str, Any]]]) -> None:
+    """Send each channel-layer message to its user's group now. Delivery is best effort: a missed
     event is recovered by the client's `?after=<seq>` catch-up, so a broken layer is logged only."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
-    groups = [user_group(user_id) for user_id in dict.fromkeys(str(u) for u in user_ids)]
-    # All groups at once: a 100-member group waits for one round of Redis calls, not 100 in a row.
-    results = await asyncio.gather(*(layer.group_send(group, message) for group in groups), return_exceptions=True)
-    # After Redis restarts, each pooled connection fails once before it is replaced: send those
-    # once more, or the event is lost for sockets that are already back (a repeat is harmless:
-    # clients keep messages by seq).
-    stale = [g for g, r in zip(groups, results, strict=True) if isinstance(r, ConnectionError | RedisConnectionError)]
-    if stale:
-        results = [r for r in results if not isinstance(r, ConnectionError | RedisConnectionError)]
-        results += await asyncio.gather(*(layer.group_send(group, message) for group in stale), return_exceptions=True)
-    if any(isinstance(result, Exception) for result in results):
-        # The change is committed; the event is not worth failing the request.
-        error = next(result for result in results if isinstance(result, Exception))
-        logger.warning("could not publish %s", message.get("event", {}).get("type"), exc_info=error)
+    grouped = [(user_group(user_id), message) for user_id, message in sends]
+    try:
+        try:
+            await _group_send_each(layer, grouped)
+        except (ConnectionError, RedisConnectionError):
+            # After Redis restarts, each pooled connection fails once before it is replaced: send
+            # once more, or the events are lost for sockets that are already back (a repeat is
+            # harmless: clients keep messages by seq).
+            await _group_send_each(layer, grouped)
+    except Exception:  # the change is committed; the event is not worth failing the request
+        logger.warning("could not publish %s", sorted({m.get("event", {}).get("type", m["type"]) for _g, m in grouped}),
+                       exc_info=True)
+
+
+async def _group_send_each(layer: Any, sends: list[tuple[str, dict[str, Any]]]) -> None:
+    if hasattr(layer, "group_send_each"):  # chaat/live/layers.py: one round trip for them all
+        await layer.group_send_each(sends)
+        return
+    # The in-memory layer (no REDIS_URL): all groups at once, raising the first failure.
+    for outcome in await asyncio.gather(*(layer.group_send(group, message) for group, message in sends),
+                                        return_exceptions=True):
+        if isinstance(outcome, BaseException):
+            raise outcome
+
+
+async def _asend(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
+    await _publish([(user_id, message) for user_id in dict.fromkeys(str(u) for u in user_ids)])
 
 
 async def _asend_each(events: Mapping[UUID, Event]) -> None:
-    await asyncio.gather(*(_asend([user_id], {"type": EVENT_MESSAGE_TYPE, "event": event})
-                           for user_id, event in events.items()))
+    await _publish([(user_id, {"type": EVENT_MESSAGE_TYPE, "event": event}) for user_id, event in events.items()])
 
 
 # Set while run_service runs a service for async code: the events it commits are handed back to
@@ -108,7 +120,6 @@ def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Ev
         def send_each() -> None:
             wanted = None if recipients is None else set(recipients)
             own = {user_id: e for user_id, e in event().items() if wanted is None or user_id in wanted}
-            # One trip to the event loop for all receivers, not one each (a 100-member group).
             _deliver(partial(_asend_each, own))
 
         transaction.on_commit(send_each)
