@@ -15,6 +15,7 @@ import os
 import time
 import uuid
 
+import orjson
 import redis
 from channels_redis.core import RedisChannelLayer
 
@@ -28,7 +29,8 @@ def event() -> dict:
                "sender": {"id": ids[2], "username": "shahn", "display_name": "Shahn", "avatar_url": None},
                "sticker": None, "image_url": None, "reply_to": None, "client_id": ids[3],
                "created_at": "2026-11-23T12:48:31.980104Z", "edited_at": None, "deleted": False}
-    return {"type": "event.forward", "event": {"type": "message.created", "chat_id": ids[1], "message": message}}
+    text = orjson.dumps({"type": "message.created", "chat_id": ids[1], "message": message}).decode()
+    return {"type": "event.forward", "text": text}  # as chaat.live.realtime publishes it
 
 
 async def run(url: str, capacity: int) -> None:

@@ -207,7 +207,7 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def event_forward(self, message: dict[str, Any]) -> None:
         if not self.closing:
-            await self.send_frame(message["event"])
+            await self.send(text_data=message["text"])
 
     async def auth_recheck(self, message: dict[str, Any]) -> None:
         user = await realtime.run_service(user_for, self.credential)

@@ -13,7 +13,7 @@ from chaat.live.realtime import EVENT_MESSAGE_TYPE, user_group
 
 class EventListener:
     """Joins each user's group on the configured layer (in-memory or Redis) and collects the
-    events that arrive, round-tripped through JSON as a socket would send them."""
+    events that arrive, decoded from the JSON a socket would send."""
 
     def __init__(self, *users: Any) -> None:
         self.layer = get_channel_layer()
@@ -36,7 +36,7 @@ class EventListener:
             except TimeoutError:
                 return events
             if message.get("type") == EVENT_MESSAGE_TYPE:
-                events.append(json.loads(json.dumps(message["event"])))
+                events.append(json.loads(message["text"]))
 
     def events(self, user: Any, timeout: float = 0.3) -> list[dict[str, Any]]:
         """Everything `user`'s group received since the last call."""

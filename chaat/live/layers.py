@@ -92,9 +92,11 @@ class BoundedRedisPubSubChannelLayer(_BoundedCalls, RedisPubSubChannelLayer):
         and its own round trip, so a message to a 100-member group made 100 trips in a row."""
         layer = self._get_layer()
         by_shard: dict[Any, list[tuple[str, bytes]]] = {}
+        encoded: dict[int, bytes] = {}  # a message to every member is encoded once
         for group, message in sends:
             channel = layer._get_group_channel_name(group)
-            by_shard.setdefault(layer._get_shard(channel), []).append((channel, self.serialize(message)))
+            data = encoded.get(id(message)) or encoded.setdefault(id(message), self.serialize(message))
+            by_shard.setdefault(layer._get_shard(channel), []).append((channel, data))
 
         async def publish(shard: Any, publishes: list[tuple[str, bytes]]) -> None:
             shard._ensure_redis()

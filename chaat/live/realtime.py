@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+import orjson
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
@@ -25,7 +26,8 @@ Event = Mapping[str, Any]
 # member sees it): a function run after commit that returns each receiver's own event.
 EventPerUser = Callable[[], Mapping[UUID, Event]]
 
-# The consumer handles channel messages of this type by forwarding `event` to the client.
+# The consumer handles channel messages of this type by sending their `text`, the event's JSON,
+# to the client: encoded once when it is published, not once per socket.
 EVENT_MESSAGE_TYPE = "event.forward"
 # ... and messages of this type by checking that the credential it was opened with still holds.
 AUTH_RECHECK_MESSAGE_TYPE = "auth.recheck"
@@ -52,8 +54,7 @@ async def _publish(sends: list[tuple[UUID | str, dict[str, Any]]]) -> None:
             # harmless: clients keep messages by seq).
             await _group_send_each(layer, grouped)
     except Exception:  # the change is committed; the event is not worth failing the request
-        logger.warning("could not publish %s", sorted({m.get("event", {}).get("type", m["type"]) for _g, m in grouped}),
-                       exc_info=True)
+        logger.warning("could not publish %d channel messages", len(grouped), exc_info=True)
 
 
 async def _group_send_each(layer: Any, sends: list[tuple[str, dict[str, Any]]]) -> None:
@@ -72,7 +73,11 @@ async def _asend(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> Non
 
 
 async def _asend_each(events: Mapping[UUID, Event]) -> None:
-    await _publish([(user_id, {"type": EVENT_MESSAGE_TYPE, "event": event}) for user_id, event in events.items()])
+    await _publish([(user_id, _forward(event)) for user_id, event in events.items()])
+
+
+def _forward(event: Event) -> dict[str, Any]:
+    return {"type": EVENT_MESSAGE_TYPE, "text": orjson.dumps(event).decode()}
 
 
 # Set while run_service runs a service for async code: the events it commits are handed back to
@@ -126,14 +131,14 @@ def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Ev
         return
     if recipients is None:
         raise TypeError("an event that is the same for everyone needs its user_ids")
-    transaction.on_commit(lambda: _send(recipients, {"type": EVENT_MESSAGE_TYPE, "event": event}))
+    transaction.on_commit(lambda: _send(recipients, _forward(event)))
 
 
 async def apublish(*, user_ids: Iterable[UUID | str], event: Event) -> None:
     """The one way asynchronous code (the consumer's presence) publishes: send `event` now. Its
     changes live in Redis, not in a database transaction, so there is no commit to wait for, and
     an async caller must not block its event loop on publish_on_commit's synchronous send."""
-    await _asend(user_ids, {"type": EVENT_MESSAGE_TYPE, "event": event})
+    await _asend(user_ids, _forward(event))
 
 
 def recheck_auth_on_commit(*, user_id: UUID | str) -> None:

@@ -331,7 +331,7 @@ def test_a_group_joined_while_redis_hung_gets_its_events_once_redis_is_back(sett
         "CONFIG": {"hosts": [f"redis://127.0.0.1:{redis_proxy.port}/0"], "prefix": "watch",
                    "call_timeout": 0.2}}}
     group = "user.watched"
-    event = {"type": "event.forward", "event": {"type": "typing"}}
+    event = {"type": "event.forward", "text": '{"type": "typing"}'}
 
     async def scenario() -> None:
         layer = get_channel_layer()
