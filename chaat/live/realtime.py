@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from contextvars import ContextVar
 from functools import partial
 from typing import Any
 from uuid import UUID
 
 import orjson
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
@@ -82,7 +81,8 @@ def _forward(event: Event) -> dict[str, Any]:
 
 # Set while run_service runs a service for async code: the events it commits are handed back to
 # the caller's event loop instead of each making its own trip there from the worker thread.
-_handed_back: ContextVar[list[partial[Awaitable[None]]] | None] = ContextVar("handed_back", default=None)
+_handed_back: contextvars.ContextVar[list[partial[Awaitable[None]]] | None] = contextvars.ContextVar(
+    "handed_back", default=None)
 
 
 def _deliver(publish: partial[Awaitable[None]]) -> None:
@@ -97,6 +97,16 @@ def _send(user_ids: Iterable[UUID | str], message: dict[str, Any]) -> None:
     _deliver(partial(_asend, user_ids, message))
 
 
+def _with_own_connection(call: Callable[[], Any]) -> Any:
+    """`call` with this thread's database connection checked before and given back after (to the
+    pool), as a request does (Channels' DatabaseSyncToAsync does the same)."""
+    close_old_connections()
+    try:
+        return call()
+    finally:
+        close_old_connections()
+
+
 async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     """Run the synchronous `func` (a service, with its own pooled database connection) in a worker
     thread, then publish the events it committed from this event loop. Each frame of a socket then
@@ -107,9 +117,12 @@ async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) ->
     pending: list[partial[Awaitable[None]]] = []
     token = _handed_back.set(pending)
     try:
-        # thread_sensitive=False: Channels' default runs the database work of every socket of the
-        # process in one thread, so each send queued behind all the others (18 messages/s).
-        return await database_sync_to_async(func, thread_sensitive=False)(*args, **kwargs)
+        # The loop's thread pool, not Channels' database_sync_to_async: its default runs the
+        # database work of every socket of the process in one thread (18 messages/s), and without
+        # that, asgiref's wrapping (copying the context back, its thread-local bookkeeping) still
+        # cost a tenth of a socket send's server CPU. The context is copied in, as asgiref does.
+        call = partial(_with_own_connection, partial(func, *args, **kwargs))
+        return await asyncio.get_running_loop().run_in_executor(None, contextvars.copy_context().run, call)
     finally:
         _handed_back.reset(token)
         for publish in pending:  # also when `func` failed after a commit: its events are true
