@@ -426,7 +426,7 @@ THROTTLE_RATES = {
     # Beyond the contract's table; each far above what a person does by hand.
     "upload": "20/minute",  # avatars, images, files and voice messages per user (contract v1.1)
     "queue": "60/hour",  # matchmaking queue joins per user (15 points a day)
-    "ws_frame": "600/minute",  # frames per user over all their sockets (typing, read, send)
+    "ws_frame": "600/minute",  # typing and read frames per user over all their sockets (sends count as `send`)
     "export": "10/hour",  # data exports per user
     "translate": "60/minute",  # translations asked per user (contract v1.1)
     "password_reset": "5/hour",  # reset mails asked, per client IP and per account

@@ -250,7 +250,9 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
         data = validated(SocketMessageSendIn, frame)
-        message = await self.run_counted(self._send_message, data)
+        # Not counted against `ws_frame`: send_message counts it against `send`, the stricter
+        # limit; a second Redis round trip per message bought nothing.
+        message = await realtime.run_service(self._send_message, data)
         await self.send_frame({"type": "message.ack", "client_id": str(data["client_id"]), "message": message})
 
     def _send_message(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -278,10 +280,11 @@ class ChatConsumer(AsyncWebsocketConsumer):
     # --- helpers ----------------------------------------------------------------------------
 
     async def run_counted(self, func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        """Run a frame's service (realtime.run_service), counting the frame against the user's
-        `ws_frame` limit over all their sockets and processes in the same worker thread: counting
-        it in a thread of its own first cost a second round trip per frame. A ping is answered
-        here without touching Redis or the database, so the connection's bucket alone bounds it."""
+        """Run a typing or read frame's service (realtime.run_service), counting the frame against
+        the user's `ws_frame` limit over all their sockets and processes in the same worker thread:
+        counting it in a thread of its own first cost a second round trip per frame. A ping is
+        answered here without touching Redis or the database, so the connection's bucket alone
+        bounds it."""
         def counted() -> Any:
             ratelimit.limit_ws_frame(user_id=self.user.id)
             return func(*args, **kwargs)

@@ -119,8 +119,8 @@ async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) ->
     try:
         # The loop's thread pool, not Channels' database_sync_to_async: its default runs the
         # database work of every socket of the process in one thread (18 messages/s), and without
-        # that, asgiref's wrapping (copying the context back, its thread-local bookkeeping) still
-        # cost a tenth of a socket send's server CPU. The context is copied in, as asgiref does.
+        # that, asgiref's wrapping (copying the context back, its thread-local bookkeeping) cost
+        # 70 µs of CPU a call against 49 here (a no-op, 5,000 calls). The context is copied in.
         call = partial(_with_own_connection, partial(func, *args, **kwargs))
         return await asyncio.get_running_loop().run_in_executor(None, contextvars.copy_context().run, call)
     finally:

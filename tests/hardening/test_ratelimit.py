@@ -265,6 +265,11 @@ def test_socket_frames_are_limited_per_user_across_connections(shahn, shivam, se
         second = socket(token=await sync_to_async(issue_token)(user=shahn))
         for ws in (first, second):
             assert (await ws.connect(timeout=3))[0]
+        # A message counts against `send`, not against the frame limit.
+        await first.send_json_to({"type": "message.send", "chat_id": chat_id, "client_id": str(uuid.uuid4()),
+                                  "kind": "text", "text": "hi"})
+        assert sorted(frame["type"] for frame in await frames_until_quiet(first)) == ["message.ack", "message.created"]
+        assert [frame["type"] for frame in await frames_until_quiet(second)] == ["message.created"]
         # Typing frames: the fourth of the user's frames, over either socket, is over the limit.
         replies = []
         for ws in (first, second, first, second):
