@@ -5,21 +5,35 @@ read timeout, 10 s here because the list-based layer's blocking pop waits 5 s by
 (chaat/settings.py). A message's publish runs in its request after commit, so every send took 10 s
 and requests piled up (tests/hardening/test_faults.py, F2). Sends and group changes give up after
 `call_timeout` instead: the event is dropped (clients catch up by seq) and a socket whose group
-join fails is closed, so its client reconnects. Only `receive` keeps the long timeout."""
+join fails is closed, so its client reconnects. A group discard is waited for as long, then left
+to finish on its own. Only `receive` keeps the long timeout."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer
 from channels_redis.pubsub import RedisPubSubChannelLayer
 
+logger = logging.getLogger(__name__)
+
 
 def _ignore_outcome(call: asyncio.Future) -> None:
     if not call.cancelled():
         call.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+
+# Group discards still running after their caller left (a reference keeps each task alive).
+_finishing: set[asyncio.Future] = set()
+
+
+def _finished(call: asyncio.Future) -> None:
+    _finishing.discard(call)
+    if not call.cancelled() and call.exception() is not None:
+        logger.warning("could not leave a channel-layer group", exc_info=call.exception())
 
 
 async def _all(calls: Iterable[Awaitable[None]]) -> None:
@@ -87,7 +101,14 @@ class _BoundedCalls:
         await self._call("group_add", group, channel)
 
     async def group_discard(self, group: str, channel: str) -> None:
-        await self._call("group_discard", group, channel)
+        """Leave the group, waiting at most the deadline but never cancelling: a discard cut off
+        there left its process subscribed to the group until it restarted (when 5,000 sockets
+        closed at once, their UNSUBSCRIBEs queued behind one another on the pub/sub connection
+        and some gave up after 1 s). The socket is gone either way; its discard goes on here."""
+        call = asyncio.ensure_future(self._unbounded("group_discard")(group, channel))
+        _finishing.add(call)
+        call.add_done_callback(_finished)
+        await asyncio.wait({call}, timeout=self.call_timeout)
 
 
 class BoundedRedisChannelLayer(_BoundedCalls, RedisChannelLayer):
