@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 from uuid import UUID
@@ -79,8 +80,8 @@ def _forward(event: Event) -> dict[str, Any]:
     return {"type": EVENT_MESSAGE_TYPE, "text": orjson.dumps(event).decode()}
 
 
-# Set while run_service runs a service for async code: the events it commits are handed back to
-# the caller's event loop instead of each making its own trip there from the worker thread.
+# Set inside events_published_here: the events committed are handed back to its event loop
+# instead of each making its own trip there from the worker thread.
 _handed_back: contextvars.ContextVar[list[partial[Awaitable[None]]] | None] = contextvars.ContextVar(
     "handed_back", default=None)
 
@@ -107,26 +108,34 @@ def _with_own_connection(call: Callable[[], Any]) -> Any:
         close_old_connections()
 
 
-async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    """Run the synchronous `func` (a service, with its own pooled database connection) in a worker
-    thread, then publish the events it committed from this event loop. Each frame of a socket then
-    crosses between the loop and a thread once each way: publishing from the worker thread with
-    async_to_sync cost a second round trip, about a fifth of a socket send's server CPU
-    (docs/PERFORMANCE.md, issue 20). The events still go out only after their commit, before
-    `func`'s caller goes on (a socket's ack follows its message's delivery)."""
+@contextlib.asynccontextmanager
+async def events_published_here() -> AsyncIterator[None]:
+    """Collect the events that synchronous code run from this block commits (in worker threads
+    that got a copy of this context) and publish them from this event loop when the block ends,
+    also when it failed after a commit. Publishing from the worker thread with async_to_sync cost
+    each request or frame a second round trip between the thread and the loop (docs/PERFORMANCE.md,
+    issue 20). The events still go out only after their commit."""
     pending: list[partial[Awaitable[None]]] = []
     token = _handed_back.set(pending)
     try:
+        yield
+    finally:
+        _handed_back.reset(token)
+        for publish in pending:
+            await publish()
+
+
+async def run_service(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run the synchronous `func` (a service, with its own pooled database connection) in a worker
+    thread, and publish the events it committed from this event loop before returning (a socket's
+    ack follows its message's publish)."""
+    async with events_published_here():
         # The loop's thread pool, not Channels' database_sync_to_async: its default runs the
         # database work of every socket of the process in one thread (18 messages/s), and without
         # that, asgiref's wrapping (copying the context back, its thread-local bookkeeping) cost
         # 70 µs of CPU a call against 49 here (a no-op, 5,000 calls). The context is copied in.
         call = partial(_with_own_connection, partial(func, *args, **kwargs))
         return await asyncio.get_running_loop().run_in_executor(None, contextvars.copy_context().run, call)
-    finally:
-        _handed_back.reset(token)
-        for publish in pending:  # also when `func` failed after a commit: its events are true
-            await publish()
 
 
 def publish_on_commit(*, user_ids: Iterable[UUID | str] | None = None, event: Event | EventPerUser) -> None:
