@@ -21,9 +21,14 @@ class UserData(TypedDict):
 
 
 def avatar_url(user: User) -> str | None:
-    if not user.avatar:
+    return avatar_file_url(user.avatar.name)
+
+
+def avatar_file_url(name: str | None) -> str | None:
+    """The avatar's URL from the stored file name (the `avatar` column); None without one."""
+    if not name:
         return None
-    return reverse("avatar", kwargs={"name": user.avatar.name.rsplit("/", 1)[-1]})
+    return reverse("avatar", kwargs={"name": name.rsplit("/", 1)[-1]})
 
 
 class UserOut(serializers.Serializer):

@@ -16,7 +16,7 @@ from chaat import ratelimit
 from chaat.api import validated
 from chaat.errors import Invalid, TooLarge
 from chaat.pagination import CURSOR_PARAMETER, page
-from messaging import search, selectors
+from messaging import pages, search, selectors
 from messaging.serializers import (
     ChatListOut,
     ChatOut,
@@ -99,8 +99,8 @@ class ChatsAPIView(APIView):
 class ChatListView(ChatsAPIView):
     @extend_schema(operation_id="chats_list", parameters=[CURSOR_PARAMETER], responses={200: ChatListOut})
     def get(self, request: Request) -> Response:
-        entries, after = selectors.list_chats(user=request.user, cursor=request.query_params.get("cursor"))
-        return Response(page(request, ChatOut(entries, many=True).data, after))
+        results, after = pages.inbox(user=request.user, cursor=request.query_params.get("cursor"))
+        return Response(page(request, results, after))
 
 
 class DirectChatView(ChatsAPIView):
@@ -198,8 +198,8 @@ class MessageListView(ChatsAPIView):
         if before is not None and after is not None:
             raise Invalid(fields={"before": [_("Use either before or after.")]})
         limit = _int_param(request, "limit", low=1, high=100) or selectors.HISTORY_DEFAULT_LIMIT
-        messages, has_more = selectors.list_messages(participant=participant, before=before, after=after, limit=limit)
-        results = MessageOut(messages, many=True, context={"viewer_id": request.user.id}).data
+        results, has_more = pages.history(participant=participant, before=before, after=after, limit=limit,
+                                          viewer_id=request.user.id)
         return Response({"results": results, "has_more": has_more})
 
     @extend_schema(operation_id="chats_messages_send", request={"application/json": MessageSendIn,

@@ -11,10 +11,16 @@ from translation.models import MessageTranslation, text_hash
 
 
 def needs_translation(participant: Participant, message: Message | None) -> bool:
-    """Whether this reader gets `message` translated automatically: auto_translate on, and the
-    message has text in another language than theirs (system messages are never translated)."""
-    return (message is not None and participant.auto_translate and not message.deleted and bool(message.lang)
-            and message.kind != Message.Kind.SYSTEM and message.lang != participant.language)
+    """Whether this reader gets `message` translated automatically."""
+    return message is not None and translates(auto_translate=participant.auto_translate,
+                                              language=participant.language, deleted=message.deleted,
+                                              lang=message.lang, kind=message.kind)
+
+
+def translates(*, auto_translate: bool, language: str, deleted: bool, lang: str | None, kind: str) -> bool:
+    """The rule of `needs_translation` on plain values (for pages read in SQL): auto_translate on,
+    and the message has text in another language than the reader's (system messages never)."""
+    return auto_translate and not deleted and bool(lang) and kind != Message.Kind.SYSTEM and lang != language
 
 
 def auto_translate_readers(message: Message) -> dict[str, list[UUID]]:
@@ -42,11 +48,8 @@ def with_translations(pairs: list[tuple[Participant, Message | None]]) -> list[M
     wanted = [(participant, message) for participant, message in pairs if needs_translation(participant, message)]
     if not wanted:
         return [message for _participant, message in pairs]
-    rows = MessageTranslation.objects.filter(
-        message_id__in={message.id for _p, message in wanted},
-        target_lang__in={participant.language for participant, _m in wanted},
-    ).values_list("message_id", "target_lang", "source_hash", "text")
-    found = {(message_id, target, source): text for message_id, target, source, text in rows}
+    found = kept_translations({message.id for _p, message in wanted},
+                              {participant.language for participant, _m in wanted})
     result = []
     for participant, message in pairs:
         if needs_translation(participant, message):
@@ -55,3 +58,11 @@ def with_translations(pairs: list[tuple[Participant, Message | None]]) -> list[M
             message.viewer_translation = None if text is None else {"to": participant.language, "text": text}
         result.append(message)
     return result
+
+
+def kept_translations(message_ids: set[UUID], targets: set[str]) -> dict[tuple[UUID, str, str], str]:
+    """{(message id, target language, source hash): text} of the kept translations of these
+    messages into these languages, in one query."""
+    rows = MessageTranslation.objects.filter(message_id__in=message_ids, target_lang__in=targets).values_list(
+        "message_id", "target_lang", "source_hash", "text")
+    return {(message_id, target, source): text for message_id, target, source, text in rows}
