@@ -8,14 +8,12 @@ tests/messaging/test_pages.py compares the two for every feature of a message an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
 from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +25,7 @@ from chaat.pagination import DEFAULT_PAGE_SIZE
 from messaging.models import VISIBLE_SQL, Chat, Mention, Message, Participant, Reaction, Sticker
 from messaging.selectors import CHAT_PAGES
 from messaging.serializers import ChatData, MessageData, user_data
+from messaging.store import Columns, fetch, uuid_param, uuid_params
 from translation.models import text_hash
 from translation.selectors import kept_translations, translates
 
@@ -35,60 +34,13 @@ _CHAT, _MESSAGE, _PARTICIPANT, _REACTION, _MENTION, _STICKER, _USER = (
 _VISIBLE = VISIBLE_SQL.format(message="m", participant="p")
 
 
-class _Columns:
-    """Selected columns of model fields, and their values as the ORM would read them."""
-
-    def __init__(self, *columns: tuple[str, type, str]) -> None:
-        self.fields: list[tuple[str, Field]] = [(alias, model._meta.get_field(name)) for alias, model, name in columns]
-        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for alias, field in self.fields)
-
-    def convert(self, rows: list[list[Any]], offset: int = 0) -> list[list[Any]]:
-        """Convert these columns, found from `offset` on in each row, in place."""
-        converters = _converters(connection.vendor, self)
-        if converters:
-            for values in rows:
-                for index, functions, expression in converters:
-                    value = values[offset + index]
-                    for function in functions:
-                        value = function(value, expression, connection)
-                    values[offset + index] = value
-        return rows
-
-
-@cache
-def _converters(_vendor: str, columns: _Columns) -> list[tuple[int, list[Callable], Any]]:
-    """What SQLCompiler.get_converters would apply to each column, on this kind of database."""
-    found = []
-    for index, (alias, field) in enumerate(columns.fields):
-        expression = field.get_col(alias)
-        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        if functions:
-            found.append((index, functions, expression))
-    return found
-
-
-def _fetch(sql: str, params: list[Any], *columns: tuple[int, _Columns]) -> list[list[Any]]:
-    """The rows of a statement, each `(offset, columns)` converted."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [list(row) for row in cursor.fetchall()]
-    for offset, group in columns:
-        group.convert(rows, offset)
-    return rows
-
-
-def _uuid(value: UUID) -> UUID | str:
-    """A UUID as the driver takes it (SQLite keeps them as 32 hex digits)."""
-    return value if connection.features.has_native_uuid_field else value.hex
-
-
 def _placeholders(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
 # --- messages -------------------------------------------------------------------------------------
 
-_MESSAGE_COLUMNS = _Columns(
+_MESSAGE_COLUMNS = Columns(
     *[("m", Message, name) for name in (
         "id", "chat_id", "seq", "kind", "text", "lang", "sticker_id", "image", "file", "file_name", "file_size",
         "file_content_type", "file_duration_s", "reply_to_id", "client_id", "created_at", "edited_at",
@@ -99,9 +51,9 @@ _MESSAGE_COLUMNS = _Columns(
 _MESSAGE_FROM = (f"{_MESSAGE} m LEFT JOIN {_USER} u ON u.id = m.sender_id "
                  f"LEFT JOIN {_STICKER} st ON st.id = m.sticker_id")
 _ID, _KIND, _TEXT, _LANG, _DELETED_AT = 0, 3, 4, 5, 17  # positions in a message row
-_REACTION_COLUMNS = _Columns(("r", Reaction, "message_id"), ("r", Reaction, "emoji"), ("r", Reaction, "user_id"))
-_MEMBER_CHAT_COLUMN = _Columns(("p", Participant, "chat_id"))
-_USER_COLUMNS = _Columns(("u", User, "id"), ("u", User, "username"), ("u", User, "display_name"),
+_REACTION_COLUMNS = Columns(("r", Reaction, "message_id"), ("r", Reaction, "emoji"), ("r", Reaction, "user_id"))
+_MEMBER_CHAT_COLUMN = Columns(("p", Participant, "chat_id"))
+_USER_COLUMNS = Columns(("u", User, "id"), ("u", User, "username"), ("u", User, "display_name"),
                          ("u", User, "avatar"))
 
 
@@ -184,9 +136,9 @@ class _Renderer:
         appeared (selectors.attach_reactions with serializers.reactions_data, in one query)."""
         if not message_ids:
             return {}
-        rows = _fetch(f"SELECT {_REACTION_COLUMNS.sql} FROM {_REACTION} r "  # noqa: S608
+        rows = fetch(f"SELECT {_REACTION_COLUMNS.sql} FROM {_REACTION} r "  # noqa: S608
                       f"WHERE r.message_id IN ({_placeholders(message_ids)}) ORDER BY r.created_at, r.id",
-                      [_uuid(message_id) for message_id in message_ids], (0, _REACTION_COLUMNS))
+                      uuid_params(message_ids), (0, _REACTION_COLUMNS))
         groups: dict[UUID, dict[str, dict]] = {}
         for message_id, emoji, user_id in rows:
             group = groups.setdefault(message_id, {}).get(emoji)
@@ -204,7 +156,7 @@ def history(*, participant: Participant, before: int | None = None, after: int |
     # The participation in hand as a one-row table, so that the visibility rule is VISIBLE_SQL's.
     sql = (f"SELECT {_MESSAGE_COLUMNS.sql} FROM {_MESSAGE_FROM}, "  # noqa: S608
            f"(SELECT CAST(%s AS BIGINT) AS visible_from_seq) p WHERE m.chat_id = %s AND {_VISIBLE}")
-    params: list[Any] = [participant.visible_from_seq, _uuid(participant.chat_id)]
+    params: list[Any] = [participant.visible_from_seq, uuid_param(participant.chat_id)]
     if after is not None:
         sql += " AND m.seq > %s ORDER BY m.seq LIMIT %s"
         params += [after, limit + 1]
@@ -214,7 +166,7 @@ def history(*, participant: Participant, before: int | None = None, after: int |
             params.append(before)
         sql += " ORDER BY m.seq DESC LIMIT %s"
         params.append(limit + 1)
-    rows = _fetch(sql, params, (0, _MESSAGE_COLUMNS))
+    rows = fetch(sql, params, (0, _MESSAGE_COLUMNS))
     more = len(rows) > limit
     rows = rows[:limit]
     if after is None:
@@ -228,14 +180,14 @@ def history(*, participant: Participant, before: int | None = None, after: int |
 
 # --- the inbox ------------------------------------------------------------------------------------
 
-_CHAT_COLUMNS = _Columns(
+_CHAT_COLUMNS = Columns(
     *[("p", Participant, name) for name in (
         "chat_id", "role", "last_read_seq", "visible_from_seq", "language", "auto_translate", "notify",
         "muted_until")],
     *[("c", Chat, name) for name in ("kind", "name", "created_at", "last_seq", "direct_key")],
 )
 _ACTIVITY = "COALESCE(c.last_message_at, c.created_at)"
-_ACTIVITY_COLUMN = _Columns(("c", Chat, "created_at"))  # converted as the fields it is made of
+_ACTIVITY_COLUMN = Columns(("c", Chat, "created_at"))  # converted as the fields it is made of
 # The last seq a participation needs no more (selectors._after_marker): read, or before what it may see.
 _AFTER_MARKER = ("CASE WHEN p.last_read_seq > p.visible_from_seq - 1 THEN p.last_read_seq "
                  "ELSE p.visible_from_seq - 1 END")
@@ -255,7 +207,7 @@ def inbox(*, user: User, cursor: str | None = None,
     reactions, and the translations when the viewer auto-translates in one of them."""
     sql = (f"SELECT {_CHAT_COLUMNS.sql}, {_ACTIVITY}, {_UNREAD}, {_UNREAD_MENTIONS} "  # noqa: S608
            f"FROM {_PARTICIPANT} p JOIN {_CHAT} c ON c.id = p.chat_id WHERE p.user_id = %s")
-    params: list[Any] = [_uuid(user.id)]
+    params: list[Any] = [uuid_param(user.id)]
     if cursor:
         activity, chat_id = _chat_key(cursor)
         sql += f" AND ({_ACTIVITY} < %s OR ({_ACTIVITY} = %s AND p.chat_id < %s))"
@@ -263,7 +215,7 @@ def inbox(*, user: User, cursor: str | None = None,
     sql += f" ORDER BY {_ACTIVITY} DESC, p.chat_id DESC LIMIT %s"
     params.append(limit + 1)
     width = len(_CHAT_COLUMNS.fields)
-    rows = _fetch(sql, params, (0, _CHAT_COLUMNS), (width, _ACTIVITY_COLUMN))
+    rows = fetch(sql, params, (0, _CHAT_COLUMNS), (width, _ACTIVITY_COLUMN))
     after = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -273,12 +225,12 @@ def inbox(*, user: User, cursor: str | None = None,
     renderer = _Renderer(user.id)
     chat_ids = [row[0] for row in rows]
     members = _members(renderer, rows)
-    last = {message[1]: message for message in _fetch(
+    last = {message[1]: message for message in fetch(
         f"SELECT {_MESSAGE_COLUMNS.sql} FROM {_MESSAGE_FROM} "  # noqa: S608
         f"JOIN {_CHAT} c ON c.id = m.chat_id AND m.seq = c.last_seq "
         f"JOIN {_PARTICIPANT} p ON p.chat_id = m.chat_id AND p.user_id = %s AND {_VISIBLE} "
         f"WHERE m.chat_id IN ({_placeholders(chat_ids)})",
-        [_uuid(user.id), *(_uuid(chat_id) for chat_id in chat_ids)], (0, _MESSAGE_COLUMNS))}
+        uuid_params([user.id, *chat_ids]), (0, _MESSAGE_COLUMNS))}
     translate_to = {}
     for row in rows:
         message = last.get(row[0])
@@ -293,7 +245,7 @@ def _chat_key(cursor: str) -> tuple[Any, Any]:
     """The (activity, chat id) of a cursor, as the driver takes them; Invalid for a forged one."""
     activity, chat_id = CHAT_PAGES.key(cursor)
     try:
-        return connection.ops.adapt_datetimefield_value(datetime.fromisoformat(activity)), _uuid(UUID(chat_id))
+        return connection.ops.adapt_datetimefield_value(datetime.fromisoformat(activity)), uuid_param(UUID(chat_id))
     except (ValueError, TypeError, AttributeError) as exc:
         raise Invalid(fields={"cursor": [str(_("Not a valid cursor."))]}) from exc
 
@@ -302,10 +254,10 @@ def _members(renderer: _Renderer, rows: list[list[Any]]) -> dict[UUID, list[User
     """The members of the page's chats in the order they joined (one query), and whoever a direct
     chat is with although they deleted it (selectors._add_direct_partners_who_left)."""
     members: dict[UUID, list[UserData]] = {row[0]: [] for row in rows}
-    found = _fetch(f"SELECT p.chat_id, {_USER_COLUMNS.sql} FROM {_PARTICIPANT} p "  # noqa: S608
+    found = fetch(f"SELECT p.chat_id, {_USER_COLUMNS.sql} FROM {_PARTICIPANT} p "  # noqa: S608
                    f"JOIN {_USER} u ON u.id = p.user_id "
                    f"WHERE p.chat_id IN ({_placeholders(rows)}) ORDER BY p.joined_at",
-                   [_uuid(row[0]) for row in rows], (0, _MEMBER_CHAT_COLUMN), (1, _USER_COLUMNS))
+                   uuid_params(row[0] for row in rows), (0, _MEMBER_CHAT_COLUMN), (1, _USER_COLUMNS))
     present: dict[UUID, set[UUID]] = {row[0]: set() for row in rows}
     for chat_id, user_id, username, display_name, avatar in found:
         members[chat_id].append(renderer.user(user_id, username, display_name, avatar))

@@ -15,7 +15,7 @@ from chaat.errors import NotFound
 from chaat.live import presence
 from chaat.pagination import DEFAULT_PAGE_SIZE, Keyset
 from friends.selectors import friend_id_list
-from messaging import policies
+from messaging import policies, store
 from messaging.models import Chat, Mention, Message, MessageEdit, Participant, Reaction, Sticker
 from translation.selectors import with_translations
 
@@ -59,9 +59,7 @@ def access_participant(*, user: User, chat_id: UUID, lock_chat: bool = False) ->
     does not exist for you. `lock_chat` takes the chat row's lock first."""
     if lock_chat and not Chat.objects.select_for_update().filter(pk=chat_id).exists():
         raise NotFound()
-    participant = (
-        Participant.objects.select_related("chat").filter(chat_id=chat_id, user=user).first()
-    )
+    participant = store.participation(user_id=user.id, chat_id=chat_id)
     if participant is None:
         raise NotFound()
     return participant

@@ -1,16 +1,20 @@
-"""The SQL of the send path, written out: building these queries with the ORM cost more CPU than
-the database spent running them (py-spy and yappi profiles in docs/PERFORMANCE.md), and a send is
-the hottest path of a chat server. Plain SQL that PostgreSQL and SQLite both run; values go through
-each field's own database conversion, so the rows are the ones the ORM would write."""
+"""The SQL of the send path, and the helpers of the reads written out in SQL: building these
+queries with the ORM cost more CPU than the database spent running them (py-spy and yappi profiles
+in docs/PERFORMANCE.md), and a send is the hottest path of a chat server. Plain SQL that PostgreSQL
+and SQLite both run; values go through each field's own database conversion, so the rows are the
+ones the ORM would write or read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 from uuid import UUID
 
 from django.db import connection
+from django.db.models import Field
 
 from chaat.errors import NotFound
 from messaging.models import Chat, Message, Participant
@@ -19,13 +23,64 @@ from notifications.models import PushSubscription
 _CHAT, _MESSAGE, _PARTICIPANT, _PUSH = (m._meta.db_table for m in (Chat, Message, Participant, PushSubscription))
 
 
-def _uuid(value: UUID) -> UUID | str:
+def uuid_param(value: UUID) -> UUID | str:
     """A UUID as the driver takes it (SQLite keeps them as 32 hex digits)."""
     return value if connection.features.has_native_uuid_field else value.hex
 
 
+def uuid_params(values: Iterable[UUID]) -> list[UUID | str]:
+    """uuid_param of each, the connection looked up once (each lookup is a context-local read,
+    1.8 % of an inbox page's CPU when it was made for each of its 150 ids)."""
+    if connection.features.has_native_uuid_field:
+        return list(values)
+    return [value.hex for value in values]
+
+
 def _to_uuid(value: UUID | str | None) -> UUID | None:
     return value if value is None or isinstance(value, UUID) else UUID(value)
+
+
+class Columns:
+    """Selected columns of model fields, and their values as the ORM would read them (for reads written
+    out in SQL: messaging/pages.py)."""
+
+    def __init__(self, *columns: tuple[str, type, str]) -> None:
+        self.fields: list[tuple[str, Field]] = [(alias, model._meta.get_field(name)) for alias, model, name in columns]
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(field.column)}" for alias, field in self.fields)
+
+    def convert(self, rows: list[list[Any]], offset: int = 0) -> list[list[Any]]:
+        """Convert these columns, found from `offset` on in each row, in place."""
+        converters = _converters(connection.vendor, self)
+        if converters:
+            for values in rows:
+                for index, functions, expression in converters:
+                    value = values[offset + index]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    values[offset + index] = value
+        return rows
+
+
+@cache
+def _converters(_vendor: str, columns: Columns) -> list[tuple[int, list[Callable], Any]]:
+    """What SQLCompiler.get_converters would apply to each column, on this kind of database."""
+    found = []
+    for index, (alias, field) in enumerate(columns.fields):
+        expression = field.get_col(alias)
+        functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if functions:
+            found.append((index, functions, expression))
+    return found
+
+
+def fetch(sql: str, params: list[Any], *columns: tuple[int, Columns]) -> list[list[Any]]:
+    """The rows of a statement, each `(offset, columns)` converted."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for offset, group in columns:
+        group.convert(rows, offset)
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +108,7 @@ def send_context(*, actor_id: UUID, chat_id: UUID, client_id: UUID) -> SendConte
             f"FROM (SELECT 1) AS one "
             f"LEFT JOIN {_PARTICIPANT} p ON p.chat_id = %s AND p.user_id = %s "
             f"LEFT JOIN {_CHAT} c ON c.id = p.chat_id",
-            [_uuid(actor_id), _uuid(client_id), _uuid(chat_id), _uuid(actor_id)],
+            [uuid_param(actor_id), uuid_param(client_id), uuid_param(chat_id), uuid_param(actor_id)],
         )
         existing_id, participant_id, visible_from_seq, kind, direct_key, language, auto, push = cursor.fetchone()
     return SendContext(_to_uuid(existing_id), participant_id, visible_from_seq or 1, kind or "", direct_key,
@@ -67,7 +122,7 @@ def next_seq(chat_id: UUID, now: datetime) -> int:
         cursor.execute(
             f"UPDATE {_CHAT} SET last_seq = last_seq + 1, last_message_at = %s "  # noqa: S608
             "WHERE id = %s RETURNING last_seq",
-            [connection.ops.adapt_datetimefield_value(now), _uuid(chat_id)],
+            [connection.ops.adapt_datetimefield_value(now), uuid_param(chat_id)],
         )
         row = cursor.fetchone()
     if row is None:
@@ -101,5 +156,24 @@ def move_read_marker(participant_id: int, seq: int) -> bool:
 
 def member_ids(chat_id: UUID) -> list[UUID]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT user_id FROM {_PARTICIPANT} WHERE chat_id = %s", [_uuid(chat_id)])  # noqa: S608
+        cursor.execute(f"SELECT user_id FROM {_PARTICIPANT} WHERE chat_id = %s", [uuid_param(chat_id)])  # noqa: S608
         return [_to_uuid(user_id) for (user_id,) in cursor.fetchall()]
+
+
+_PARTICIPATION = Columns(*[("p", Participant, field.attname) for field in Participant._meta.concrete_fields],
+                         *[("c", Chat, field.attname) for field in Chat._meta.concrete_fields])
+
+
+def participation(*, user_id: UUID, chat_id: UUID) -> Participant | None:
+    """The user's participation in the chat with its chat, as `select_related("chat")` builds it, or
+    None. Every request about a chat starts with it; compiling it with the ORM cost as much as a
+    page of history read in SQL (docs/PERFORMANCE.md, issue 20)."""
+    rows = fetch(f"SELECT {_PARTICIPATION.sql} FROM {_PARTICIPANT} p JOIN {_CHAT} c ON c.id = p.chat_id "  # noqa: S608
+                 "WHERE p.chat_id = %s AND p.user_id = %s", [uuid_param(chat_id), uuid_param(user_id)],
+                 (0, _PARTICIPATION))
+    if not rows:
+        return None
+    width = len(Participant._meta.concrete_fields)
+    participant = Participant.from_db(connection.alias, None, rows[0][:width])
+    Participant.chat.field.set_cached_value(participant, Chat.from_db(connection.alias, None, rows[0][width:]))
+    return participant
