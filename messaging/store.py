@@ -164,12 +164,18 @@ _PARTICIPATION = Columns(*[("p", Participant, field.attname) for field in Partic
                          *[("c", Chat, field.attname) for field in Chat._meta.concrete_fields])
 
 
-def participation(*, user_id: UUID, chat_id: UUID) -> Participant | None:
+_PARTICIPANT_CHAT, _PARTICIPANT_USER = Participant._meta.get_field("chat"), Participant._meta.get_field("user")
+
+
+def participation(*, user_id: UUID | str, chat_id: UUID | str) -> Participant | None:
     """The user's participation in the chat with its chat, as `select_related("chat")` builds it, or
     None. Every request about a chat starts with it; compiling it with the ORM cost as much as a
     page of history read in SQL (docs/PERFORMANCE.md, issue 20)."""
     rows = fetch(f"SELECT {_PARTICIPATION.sql} FROM {_PARTICIPANT} p JOIN {_CHAT} c ON c.id = p.chat_id "  # noqa: S608
-                 "WHERE p.chat_id = %s AND p.user_id = %s", [uuid_param(chat_id), uuid_param(user_id)],
+                 "WHERE p.chat_id = %s AND p.user_id = %s",
+                 # as the ORM binds them: services are also called with ids as strings
+                 [field.target_field.get_db_prep_value(value, connection)
+                  for field, value in ((_PARTICIPANT_CHAT, chat_id), (_PARTICIPANT_USER, user_id))],
                  (0, _PARTICIPATION))
     if not rows:
         return None
