@@ -47,6 +47,9 @@ FLAGS: dict[str, dict[str, tuple[type | object, object, str]]] = {
                     "warmup": (int, 10, "unmeasured deliveries first"),
                     "concurrency": (int, 100, "handshakes in flight while opening")},
     "login": {"count": (int, 20, "measured logins"), "warmup": (int, 2, "unmeasured logins first")},
+    "me": {"requests": (int, 4000, "measured requests, all clients together"),
+           "clients": (int, 4, "concurrent clients, one request in flight each"),
+           "warmup": (int, 50, "unmeasured requests per client first")},
     "search": {"chats": (int, 1000, "group chats (the searcher in one in ten)"),
                "per_chat": (int, 1000, "messages in each chat"),
                "requests": (int, 200, "measured requests per query"),
@@ -56,6 +59,7 @@ FLAGS: dict[str, dict[str, tuple[type | object, object, str]]] = {
 # Toy sizes: every code path once, a few seconds of load.
 SMOKE: dict[str, dict[str, object]] = {
     "login": {"count": 1, "warmup": 0},
+    "me": {"requests": 20, "clients": 2, "warmup": 2},
     "history": {"sizes": [100, 1000], "requests": 10, "warmup": 2},
     "inbox": {"sizes": [2, 5], "messages_per_chat": 2, "requests": 10, "warmup": 2},
     "latency": {"messages": 20, "pairs": 2, "warmup": 2},
@@ -64,7 +68,7 @@ SMOKE: dict[str, dict[str, object]] = {
     "throughput": {"pairs": 5, "duration": 2.0, "warmup": 0.5},
     "search": {"chats": 20, "per_chat": 50, "requests": 5, "warmup": 1},
 }
-ORDER = ["login", "history", "inbox", "search", "latency", "fanout", "connections", "throughput"]
+ORDER = ["login", "me", "history", "inbox", "search", "latency", "fanout", "connections", "throughput"]
 SCALING_WORKERS = [1, 4]
 
 

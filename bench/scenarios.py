@@ -445,6 +445,52 @@ def connections(stack: Stack, args: Namespace) -> Result:
     )
 
 
+# --- me ------------------------------------------------------------------------------------------
+
+
+def me(stack: Stack, args: Namespace) -> Result:
+    """The request floor: an authenticated GET of /api/v1/me does one token lookup, the rate limit
+    and the middleware and DRF around a trivial view, so its CPU is what every API call pays."""
+    seed.setup_django(stack)
+    people = seed.users(args.clients, f"me{_tag()}_")
+    per_client = args.requests // args.clients
+    cpu: dict[str, float] = {}
+
+    async def measure() -> list[float]:
+        clients = [http_client(stack.base_url, person, connections=1) for person in people]
+        samples: list[float] = []
+
+        async def get(client: Any, count: int, out: list[float] | None) -> None:
+            for _ in range(count):
+                started = now()
+                response = await client.get("/api/v1/me")
+                elapsed = now() - started
+                if response.status_code != 200:
+                    raise RuntimeError(f"me: HTTP {response.status_code} {response.text[:200]}")
+                if out is not None:
+                    out.append(elapsed)
+
+        try:
+            await asyncio.gather(*(get(c, args.warmup, None) for c in clients))
+            cpu["before"] = stack.cpu_seconds()
+            await asyncio.gather(*(get(c, per_client, samples) for c in clients))
+            cpu["per request"] = (stack.cpu_seconds() - cpu["before"]) / (per_client * len(clients))
+        finally:
+            await asyncio.gather(*(c.aclose() for c in clients))
+        return samples
+
+    with stack.measuring("me"):
+        samples = asyncio.run(measure())
+    cpu_ms = ms(cpu["per request"])
+    return Result(
+        "me",
+        f"GET /api/v1/me, {per_client * args.clients:,} requests from {args.clients} concurrent clients "
+        f"(one connection and user each, one request in flight per client)",
+        [*_latency_figures("GET /api/v1/me", samples)[::2],
+         Figure("server CPU per request", cpu_ms, "ms", "≤ 1.5 ms", cpu_ms <= 1.5)],
+    )
+
+
 # --- login ---------------------------------------------------------------------------------------
 
 
@@ -491,5 +537,6 @@ SCENARIOS: dict[str, Callable[[Stack, Namespace], Result]] = {
     "inbox": inbox,
     "connections": connections,
     "login": login,
+    "me": me,
     "search": search.search_messages,
 }

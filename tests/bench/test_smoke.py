@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIOS = ["login", "history", "inbox", "search", "latency", "fanout", "connections", "throughput"]
+SCENARIOS = ["login", "me", "history", "inbox", "search", "latency", "fanout", "connections", "throughput"]
 
 pytestmark = pytest.mark.servers
 
