@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import sys
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chaat.settings")
-django_asgi_app = get_asgi_application()  # sets Django up before the consumers are imported
+django.setup(set_prefix=False)  # before the consumers are imported, as get_asgi_application() does
+
+from chaat.handler import ChaatASGIHandler  # noqa: E402
+
+django_asgi_app = ChaatASGIHandler()
 
 from typing import Any  # noqa: E402
 
