@@ -64,7 +64,8 @@ def summary(paths: list[Path], top: int = 30) -> str:
     for path in paths:
         if not path.exists():
             continue
-        for line in path.read_text().splitlines():
+        # A frame name can hold bytes that are not UTF-8 (py-spy reads them from the process).
+        for line in path.read_text(errors="replace").splitlines():
             stack, _, count = line.rpartition(" ")
             if not count.isdigit():
                 continue
