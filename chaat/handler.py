@@ -11,7 +11,8 @@ handler, the view, and the response's close. Together this was most of the CPU o
 Here the middleware chain is built synchronously, as under WSGI, and one call on the request's
 thread does all of it: request_started, the middleware, the view and, for a response that is not
 streamed, its close (request_finished, which gives the database connection back). Only a
-streaming response is closed by a second call after it is sent. The thread is an idle one-thread
+streaming response is closed by a second call after it is sent. The live events the request
+committed are published from the event loop after its response is sent. The thread is an idle one-thread
 executor that the request borrows and gives back: the same one-thread-per-request rule, with
 threads that live as long as the process.
 
@@ -31,6 +32,8 @@ from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.urls import set_script_prefix
+
+from chaat.live import realtime
 
 # Idle one-thread executors; a burst of concurrent requests adds more, and at most this many stay.
 MAX_IDLE_THREADS = 32
@@ -68,12 +71,15 @@ class ChaatASGIHandler(ASGIHandler):
                 await self.send_response(error_response, send)
                 await sync_to_async(error_response.close)()
                 return
-            response = await sync_to_async(self._respond)(request)
-            try:
-                await self.send_response(response, send)
-            finally:
-                if response.streaming:
-                    await sync_to_async(response.close)()
+            # The events the request committed go out from here once its response is sent, not
+            # each by a trip from its thread back to the loop (realtime.events_published_here).
+            async with realtime.events_published_here():
+                response = await sync_to_async(self._respond)(request)
+                try:
+                    await self.send_response(response, send)
+                finally:
+                    if response.streaming:
+                        await sync_to_async(response.close)()
         finally:
             body_file.close()
 
