@@ -76,7 +76,12 @@ class _RedisStore:
 
         loop = asyncio.get_running_loop()
         if loop not in self._async:
-            client = redis.asyncio.Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=2)
+            # A pool that makes callers wait for a free connection: redis-py's default fails at once
+            # past 100, and 5,000 sockets closing together (`python -m bench connections`) lost
+            # most of their presence updates that way.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                self.url, max_connections=100, timeout=5, socket_connect_timeout=2, socket_timeout=2)
+            client = redis.asyncio.Redis(connection_pool=pool)
             self._async[loop] = (client, client.register_script(_CONNECT),
                                  client.register_script(_HEARTBEAT), client.register_script(_LEAVE))
         return self._async[loop]

@@ -1,7 +1,7 @@
 """The channel layer as chaat/live/ uses it: on the configured layer (Redis pub/sub in CI),
 chaat.live.realtime sends a commit's events to all their users' groups in one batch
 (chaat/live/layers.py, group_send_each); on Redis, sockets that close together leave no group
-subscription behind."""
+subscription and no presence entry behind."""
 
 from __future__ import annotations
 
@@ -82,3 +82,17 @@ def test_sockets_that_close_together_leave_no_group_subscription_behind():
         return subscribed
 
     assert async_to_sync(scenario)() == []
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="presence in Redis")
+def test_many_sockets_closing_together_all_leave_presence():
+    from chaat.live import presence
+
+    users = [uuid.uuid4() for _ in range(300)]
+
+    async def scenario():
+        await asyncio.gather(*(presence.connect(user, f"conn-{user}") for user in users))
+        # More at once than the pool has connections: each waits for one instead of failing.
+        return await asyncio.gather(*(presence.disconnect(user, f"conn-{user}") for user in users))
+
+    assert async_to_sync(scenario)() == [True] * len(users)
